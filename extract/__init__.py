@@ -1,0 +1,1 @@
+"""extract: classify pages, find fields, validate and correct them, and give calibrated confidences."""

@@ -1,0 +1,1 @@
+"""ingest: find dossiers in files and folders, rasterize, fingerprint, check scan quality."""

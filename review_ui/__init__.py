@@ -1,0 +1,1 @@
+"""review_ui: the FastAPI web application where clerks review and approve dossiers."""

@@ -1,0 +1,1 @@
+"""storage: object storage (local folder or MinIO) and the metadata database."""

@@ -1,0 +1,136 @@
+"""The object-store interface, and its embedded default: a local folder.
+
+Keys are ``/``-separated relative paths built by ``storage.keys``; the same key
+names the same object in the local folder and in a MinIO bucket. Writes are
+atomic: a reader sees the whole object or none of it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO, Protocol, runtime_checkable
+
+from sohoa.errors import NotFound, StorageError
+from storage.keys import check_key
+
+log = logging.getLogger(__name__)
+
+CHUNK = 1024 * 1024
+
+
+@runtime_checkable
+class ObjectStore(Protocol):
+    """What every object-store backend offers."""
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        """Store ``data`` under ``key``, replacing any previous object atomically."""
+
+    def put_stream(self, key: str, stream: BinaryIO, length: int = -1) -> None:
+        """Store a stream under ``key`` without holding it whole in memory."""
+
+    def get_bytes(self, key: str) -> bytes:
+        """Return the object's bytes; ``NotFound`` if absent."""
+
+    def open(self, key: str) -> BinaryIO:
+        """Open the object for streaming reads; ``NotFound`` if absent."""
+
+    def exists(self, key: str) -> bool:
+        """Whether an object is stored under ``key``."""
+
+    def list(self, prefix: str = "") -> Iterator[str]:
+        """Keys under ``prefix``, in lexical order."""
+
+    def delete(self, key: str) -> None:
+        """Remove the object (no error if absent)."""
+
+
+class LocalObjectStore:
+    """Objects as files under a root folder; writes go to a temp file then ``os.replace``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        return self.root / check_key(key)
+
+    def put_bytes(self, key: str, data: bytes) -> None:
+        """Store ``data`` atomically."""
+        with self._atomic(key) as fh:
+            fh.write(data)
+
+    def put_stream(self, key: str, stream: BinaryIO, length: int = -1) -> None:
+        """Copy ``stream`` in 1 MiB chunks into the object, atomically."""
+        with self._atomic(key) as fh:
+            shutil.copyfileobj(stream, fh, CHUNK)
+
+    def get_bytes(self, key: str) -> bytes:
+        """Read the whole object."""
+        with self.open(key) as fh:
+            return fh.read()
+
+    def open(self, key: str) -> BinaryIO:
+        """Open for reading."""
+        try:
+            return self._path(key).open("rb")
+        except FileNotFoundError as e:
+            raise NotFound(f"no object {key!r}") from e
+        except OSError as e:
+            raise StorageError(f"cannot read object {key!r}: {e.strerror}") from e
+
+    def exists(self, key: str) -> bool:
+        """Whether the file exists."""
+        return self._path(key).is_file()
+
+    def list(self, prefix: str = "") -> Iterator[str]:
+        """Every key under ``prefix`` (temp files of unfinished writes excluded)."""
+        keys = []
+        for path in self.root.rglob("*"):
+            if path.is_file() and not path.name.startswith(".tmp-"):
+                key = path.relative_to(self.root).as_posix()
+                if key.startswith(prefix):
+                    keys.append(key)
+        yield from sorted(keys)
+
+    def delete(self, key: str) -> None:
+        """Remove the file if present."""
+        self._path(key).unlink(missing_ok=True)
+
+    def _atomic(self, key: str) -> _AtomicFile:
+        return _AtomicFile(self._path(key), key)
+
+
+class _AtomicFile:
+    """Context manager: a temp file beside the target, fsynced and renamed on success."""
+
+    def __init__(self, target: Path, key: str) -> None:
+        self.target = target
+        self.key = key
+
+    def __enter__(self) -> BinaryIO:
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.target.parent)
+        except OSError as e:
+            raise StorageError(f"cannot write object {self.key!r}: {e.strerror}") from e
+        self.tmp = Path(tmp)
+        self.fh = os.fdopen(fd, "wb")
+        return self.fh
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            if exc_type is None:
+                self.fh.flush()
+                os.fsync(self.fh.fileno())
+            self.fh.close()
+            if exc_type is None:
+                os.replace(self.tmp, self.target)
+        except OSError as e:
+            raise StorageError(f"cannot write object {self.key!r}: {e.strerror}") from e
+        finally:
+            self.tmp.unlink(missing_ok=True)
