@@ -1,0 +1,303 @@
+"""The pipeline: compose ingest → ocr → extract → storage for a batch of dossiers.
+
+Stages are plain functions ``(value, ctx) -> value``. The parent process finds
+dossiers, rasterizes their pages once (ingest), and hands each page to a pool of
+workers that prepare and read it (ocr) and store its outputs; the parent then
+extracts the record and commits the dossier in one transaction. Only the parent
+writes progress and the database, so a crash leaves either a whole dossier or
+nothing, and a re-run finishes the batch.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+from pypdf import PdfWriter
+
+from sohoa.context import StageContext
+from sohoa.errors import InputRejected, SohoaError
+from sohoa.model import Dossier, DossierStatus, FieldValue, Page, PageWork
+from sohoa.settings import Settings
+from storage.keys import dossier_key, page_key
+from storage.objectstore import ObjectStore
+
+log = logging.getLogger(__name__)
+
+PageStage = Callable[[PageWork, StageContext], PageWork]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one input."""
+
+    source: str
+    dossier_id: str | None
+    status: str  # "processed" | "skipped" (already stored) | "rejected" | "failed"
+    reason: str | None = None
+    pages: int = 0
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """The outcomes of a batch, in input order."""
+
+    outcomes: tuple[Outcome, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when no input was rejected or failed."""
+        return all(o.status in ("processed", "skipped") for o in self.outcomes)
+
+    def count(self, status: str) -> int:
+        """How many inputs ended with ``status``."""
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One page handed to a worker: where its raster is, and the page model so far."""
+
+    page: Page
+    raster_path: Path
+    ctx: StageContext
+
+
+def page_stages() -> tuple[PageStage, ...]:
+    """The per-page stages, in order: prepare (upright, deskew, clean) then read."""
+    from ocr.prepare import prepare, read
+
+    return (prepare, read)
+
+
+def run_page_stages(work: PageWork, ctx: StageContext, stages: Sequence[PageStage] | None = None) -> PageWork:
+    """Apply the page stages to one page."""
+    for stage in stages or page_stages():
+        work = stage(work, ctx)
+    return work
+
+
+def process_page(job: PageJob) -> Page:
+    """Worker entry point: read one page's raster, run the page stages, store the outputs.
+
+    Returns the page model (with its words); pixels never travel back to the parent.
+    """
+    from storage.factory import object_store_from_settings
+
+    image = cv2.imread(str(job.raster_path), cv2.IMREAD_UNCHANGED)
+    if image is None:
+        raise SohoaError(f"page {job.page.index}: raster lost from scratch space", path=str(job.raster_path))
+    work = run_page_stages(PageWork(page=job.page, image=image), job.ctx)
+    store = object_store_from_settings(job.ctx.settings)
+    return store_page_outputs(work, store)
+
+
+def store_page_outputs(work: PageWork, store: ObjectStore) -> Page:
+    """Write a prepared page's image, OCR JSON, hOCR and text-layer PDF; return the page with its key."""
+    page = work.page
+    image_key = page_key(page.dossier_id, page.index, "prepared", "png")
+    ok, png = cv2.imencode(".png", work.image)
+    if not ok:
+        raise SohoaError(f"page {page.index}: cannot encode prepared image")
+    store.put_bytes(image_key, png.tobytes())
+    for name, ext in (("hocr", "hocr"), ("pdf", "pdf")):
+        data = work.extras.get(name)
+        if data:
+            blob = data.encode("utf-8") if isinstance(data, str) else data
+            store.put_bytes(page_key(page.dossier_id, page.index, "text" if ext == "pdf" else "ocr", ext), blob)
+    page = page.model_copy(update={"image_key": image_key})
+    store.put_bytes(page_key(page.dossier_id, page.index, "ocr", "json"), page.model_dump_json().encode())
+    return page
+
+
+class StoredImages(Mapping[int, np.ndarray]):
+    """Prepared page images, loaded from the object store only when a field crop needs one."""
+
+    def __init__(self, store: ObjectStore, pages: Sequence[Page]) -> None:
+        self._store = store
+        self._keys = {p.index: p.image_key for p in pages if p.image_key}
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        data = self._store.get_bytes(self._keys[index])
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+        if image is None:
+            raise SohoaError(f"page {index}: stored image unreadable")
+        return image
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+def extract_fields(pages: Sequence[Page], store: ObjectStore) -> dict[str, FieldValue]:
+    """Classify and extract the record of a dossier from its read pages."""
+    from extract.record import extract_record
+    from ocr.tesseract import read_crop
+    from sohoa.doctypes import load_doctype
+
+    spec = load_doctype("vehicle_registration")
+
+    def reread(image: np.ndarray, bbox: Any, whitelist: str | None, psm: int) -> tuple[str, float]:
+        return read_crop(image, bbox, whitelist=whitelist, psm=psm)
+
+    return extract_record(pages, spec=spec, reread=reread, images=StoredImages(store, pages))
+
+
+def searchable_pdf(store: ObjectStore, pages: Sequence[Page]) -> bytes:
+    """Join the pages' one-pass Tesseract PDFs into the dossier's searchable PDF."""
+    writer = PdfWriter()
+    for page in pages:
+        key = page_key(page.dossier_id, page.index, "text", "pdf")
+        if store.exists(key):
+            writer.append(io.BytesIO(store.get_bytes(key)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@dataclass
+class Pipeline:
+    """Runs batches. ``workers`` 1 runs in-process; more uses a process pool for pages."""
+
+    settings: Settings
+    store: ObjectStore
+    repo: Any  # storage.repository.Repository
+    workers: int = 1
+    progress: Callable[[str, int], None] | None = None
+    _executor: Executor | None = field(default=None, init=False, repr=False)
+
+    def run(self, paths: Iterable[Path]) -> BatchResult:
+        """Process every dossier found under ``paths``; rejected inputs don't stop the batch."""
+        from ingest.sources import discover
+
+        sources, rejected = discover(list(paths))
+        outcomes = [self._record_rejection(r) for r in rejected]
+        with self._pool():
+            for source in sources:
+                outcomes.append(self.process_source(source))
+                self._tick(source.name)
+        return BatchResult(tuple(outcomes))
+
+    def process_source(self, source: Any) -> Outcome:
+        """One dossier: skip if stored, else ingest, read pages, extract, store, commit."""
+        from ingest.fingerprint import dossier_id_for, sha256_source
+
+        try:
+            sha = sha256_source(source)
+        except InputRejected as e:
+            return self._record_rejection(e)
+        dossier_id = dossier_id_for(sha)
+        if self.repo.find_by_sha(sha) is not None:
+            log.info("dossier %s already stored; skipped", dossier_id)
+            return Outcome(source.name, dossier_id, "skipped")
+        try:
+            dossier = self._build(source, dossier_id, sha)
+        except InputRejected as e:
+            e.path = e.path or source.name
+            self.repo.save_rejection(dossier_id, source.name, sha, e.message)
+            log.warning("rejected %s: %s", e.path, e.message)
+            return Outcome(source.name, dossier_id, "rejected", e.message)
+        except SohoaError as e:
+            log.error("failed %s: %s", source.name, e)
+            return Outcome(source.name, dossier_id, "failed", str(e))
+        self.repo.save_dossier(dossier)
+        return Outcome(source.name, dossier_id, "processed", pages=len(dossier.pages))
+
+    def _build(self, source: Any, dossier_id: str, sha: str) -> Dossier:
+        from ingest.stage import load_dossier
+
+        ctx = StageContext.from_settings(self.settings)
+        with tempfile.TemporaryDirectory(prefix="sohoa-") as scratch:
+            futures = [self._submit(work, ctx, Path(scratch)) for work in load_dossier(source, ctx)]
+            pages = [f.result() if isinstance(f, Future) else f for f in futures]
+        if not pages:
+            raise InputRejected("no pages", path=source.name)
+        self._store_source(source, dossier_id)
+        self.store.put_bytes(dossier_key(dossier_id, "searchable.pdf"), searchable_pdf(self.store, pages))
+        fields = extract_fields(pages, self.store)
+        dossier = Dossier(
+            dossier_id=dossier_id,
+            source=source.name,
+            sha256=sha,
+            status=DossierStatus.PROCESSED,
+            pages=tuple(p.model_copy(update={"blocks": ()}) for p in pages),
+            fields=fields,
+        )
+        self.store.put_bytes(dossier_key(dossier_id, "record.json"), dossier.model_dump_json().encode())
+        return dossier
+
+    def _submit(self, work: PageWork, ctx: StageContext, scratch: Path) -> Future[Page] | Page:
+        if self._executor is None:
+            return store_page_outputs(run_page_stages(work, ctx), self.store)
+        raster = scratch / f"{work.page.index:04d}_ingest.png"
+        cv2.imwrite(str(raster), work.image)
+        return self._executor.submit(process_page, PageJob(work.page, raster, ctx))
+
+    def _store_source(self, source: Any, dossier_id: str) -> None:
+        files = sorted(p for p in Path(source.path).iterdir() if p.is_file()) if source.kind == "folder" else [
+            Path(source.path)
+        ]
+        for i, path in enumerate(files, start=1):
+            suffix = path.suffix.lower().lstrip(".") or "bin"
+            name = f"source.{suffix}" if len(files) == 1 else f"source-{i:04d}.{suffix}"
+            with path.open("rb") as fh:
+                self.store.put_stream(dossier_key(dossier_id, name), fh)
+
+    def _record_rejection(self, error: InputRejected) -> Outcome:
+        from ingest.fingerprint import dossier_id_for, sha256_file
+
+        source = error.path or "?"
+        sha = _safe_sha(sha256_file, source)
+        dossier_id = dossier_id_for(sha) if sha else None
+        if sha and dossier_id and self.repo.find_by_sha(sha) is None:
+            self.repo.save_rejection(dossier_id, source, sha, error.message)
+        log.warning("rejected %s: %s", source, error.message)
+        return Outcome(source, dossier_id, "rejected", error.message)
+
+    def _tick(self, name: str) -> None:
+        if self.progress is not None:
+            self.progress(name, 1)
+
+    def _pool(self) -> _PoolScope:
+        return _PoolScope(self)
+
+
+class _PoolScope:
+    """Opens the worker pool for a batch when more than one worker is asked for."""
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self.pipeline = pipeline
+
+    def __enter__(self) -> None:
+        if self.pipeline.workers > 1:
+            os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+            self.pipeline._executor = ProcessPoolExecutor(max_workers=self.pipeline.workers)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pipeline._executor is not None:
+            self.pipeline._executor.shutdown(wait=True, cancel_futures=True)
+            self.pipeline._executor = None
+
+
+def _safe_sha(fn: Callable[[Path], str], source: str) -> str | None:
+    try:
+        path = Path(source)
+        return fn(path) if path.is_file() else None
+    except (OSError, SohoaError):
+        return None
+
+
+def default_workers(settings: Settings) -> int:
+    """Workers to use: the setting, or one per core."""
+    return settings.workers or os.cpu_count() or 1
