@@ -1,0 +1,261 @@
+"""The one module that runs Tesseract.
+
+Every call starts one ``tesseract`` process (the binary named by
+``pytesseract.pytesseract.tesseract_cmd``, so one setting points all of sohoa at
+another build) with ``OMP_THREAD_LIMIT=1`` and a timeout, logs the tool's stderr
+at DEBUG, and turns every failure into :class:`sohoa.errors.ToolError` raised
+``from`` the cause. The version (>= 4.1) and the requested languages are checked
+once per process, at first use.
+
+A page is read in ONE pass that writes the TSV word boxes, the hOCR and the
+searchable PDF (page image plus invisible text layer) together.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+
+from sohoa.errors import ToolError, ToolMissing
+from sohoa.model import BBox, Block, Line, Word, nfc
+
+log = logging.getLogger(__name__)
+
+MIN_VERSION = (4, 1)
+_VERSION_RE = re.compile(r"tesseract\s+v?(\d+)\.(\d+)", re.IGNORECASE)
+_OSD_ROTATE_RE = re.compile(r"Rotate:\s*(\d+)")
+_OSD_CONF_RE = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
+@dataclass(frozen=True)
+class OcrResult:
+    """What one Tesseract pass over a page yields."""
+
+    blocks: tuple[Block, ...]
+    pdf: bytes
+    hocr: str
+    mean_confidence: float
+
+
+def tesseract_cmd() -> str:
+    """The Tesseract binary in use (pytesseract's setting, ``tesseract`` by default)."""
+    return str(pytesseract.pytesseract.tesseract_cmd)
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+def _exec(args: Sequence[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+    """Run the Tesseract binary with ``args``; raise ToolError on any failure."""
+    cmd = [tesseract_cmd(), *args]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env(), check=False)
+    except subprocess.TimeoutExpired as e:
+        raise ToolError(f"tesseract timed out after {timeout:g} s") from e
+    except OSError as e:
+        raise ToolMissing(f"tesseract cannot be started ({cmd[0]}): {e.strerror or e}") from e
+    if proc.stderr:
+        log.debug("tesseract stderr: %s", proc.stderr.decode("utf-8", "replace").strip())
+    if proc.returncode != 0:
+        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+        raise ToolError(f"tesseract exited with status {proc.returncode}: {tail[0][:200]}")
+    return proc
+
+
+@lru_cache(maxsize=8)
+def _installed(cmd: str) -> tuple[tuple[int, int], frozenset[str]]:
+    out = _exec(["--version"], timeout=30)
+    text = (out.stdout + out.stderr).decode("utf-8", "replace")
+    match = _VERSION_RE.search(text)
+    if not match:
+        raise ToolMissing(f"cannot tell the version of {cmd} from: {text[:80]!r}")
+    langs = _exec(["--list-langs"], timeout=30).stdout.decode("utf-8", "replace").splitlines()
+    return (int(match.group(1)), int(match.group(2))), frozenset(x.strip() for x in langs[1:] if x.strip())
+
+
+def check_tesseract(languages: str) -> tuple[int, int]:
+    """Check Tesseract is >= 4.1 and has every language of ``languages`` ("vie+eng"); return the version.
+
+    Raises :class:`ToolMissing` naming what to install otherwise. Cached per binary.
+    """
+    try:
+        version, installed = _installed(tesseract_cmd())
+    except ToolMissing:
+        raise
+    except ToolError as e:
+        raise ToolMissing(f"tesseract is not usable: {e.message}") from e
+    if version < MIN_VERSION:
+        raise ToolMissing(f"tesseract {version[0]}.{version[1]} is too old; 4.1 or newer is needed")
+    missing = [lang for lang in languages.split("+") if lang and lang not in installed]
+    if missing:
+        names = ", ".join(f"tesseract-ocr-{m}" for m in missing)
+        raise ToolMissing(f"tesseract language data missing: {'+'.join(missing)} (install {names})")
+    return version
+
+
+def _write_png(image: np.ndarray, path: Path, dpi: int) -> None:
+    from PIL import Image
+
+    if image.ndim == 3:
+        image = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+    Image.fromarray(image).save(path, format="PNG", dpi=(dpi, dpi))
+
+
+def _run_on_image(
+    image: np.ndarray, args: Sequence[str], outputs: Sequence[str], *, dpi: int, timeout: float
+) -> dict[str, bytes]:
+    """Write ``image``, run Tesseract once with ``args`` and return each output file's bytes by suffix."""
+    with tempfile.TemporaryDirectory(prefix="sohoa-tess-") as tmp:
+        src, base = Path(tmp) / "in.png", Path(tmp) / "out"
+        _write_png(image, src, dpi)
+        _exec([str(src), str(base), "--dpi", str(dpi), *args], timeout)
+        result = {}
+        for suffix in outputs:
+            path = base.with_suffix(f".{suffix}")
+            if not path.is_file():
+                raise ToolError(f"tesseract wrote no {suffix} output")
+            result[suffix] = path.read_bytes()
+        return result
+
+
+def recognize(image: np.ndarray, *, lang: str, dpi: int, timeout: float, psm: int = 3) -> OcrResult:
+    """Read a whole page in one Tesseract pass: words with boxes, hOCR and the searchable PDF.
+
+    ``image`` is greyscale or BGR uint8; confidences are scaled to [0, 1].
+    """
+    check_tesseract(lang)
+    out = _run_on_image(
+        image, ["-l", lang, "--psm", str(psm), "tsv", "hocr", "pdf"], ("tsv", "hocr", "pdf"),
+        dpi=dpi, timeout=timeout,
+    )
+    blocks = blocks_from_tsv(out["tsv"].decode("utf-8", "replace"))
+    words = [w for b in blocks for line in b.lines for w in line.words]
+    mean = float(np.mean([w.confidence for w in words])) if words else 0.0
+    return OcrResult(blocks=blocks, pdf=out["pdf"], hocr=out["hocr"].decode("utf-8", "replace"),
+                     mean_confidence=mean)
+
+
+def _tsv_words(tsv: str) -> list[tuple[tuple[int, int, int], Word]]:
+    """Parse Tesseract's TSV into ((block, paragraph, line), word) pairs, dropping empty and conf -1 rows."""
+    rows = []
+    for raw in tsv.splitlines()[1:]:
+        cols = raw.split("\t")
+        if len(cols) < 12 or cols[0] != "5":
+            continue
+        text, conf = nfc(cols[11].strip()), float(cols[10])
+        if not text or conf < 0:
+            continue
+        x, y, w, h = (int(c) for c in cols[6:10])
+        word = Word(text=text, bbox=BBox(x0=x, y0=y, x1=x + w, y1=y + h), confidence=min(conf, 100.0) / 100)
+        rows.append(((int(cols[2]), int(cols[3]), int(cols[4])), word))
+    return rows
+
+
+def _union(boxes: Sequence[BBox]) -> BBox:
+    box = boxes[0]
+    for other in boxes[1:]:
+        box = box.union(other)
+    return box
+
+
+def blocks_from_tsv(tsv: str) -> tuple[Block, ...]:
+    """Build blocks → lines → words (reading order as Tesseract gives it) from TSV text."""
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for key, word in _tsv_words(tsv):
+        lines.setdefault(key, []).append(word)
+    by_block: dict[int, list[Line]] = {}
+    for (block, _par, _line), words in lines.items():
+        line = Line(bbox=_union([w.bbox for w in words]), words=tuple(words))
+        by_block.setdefault(block, []).append(line)
+    return tuple(Block(bbox=_union([ln.bbox for ln in ls]), lines=tuple(ls)) for ls in by_block.values())
+
+
+def _crop(image: np.ndarray, bbox: BBox, pad: int) -> np.ndarray:
+    h, w = image.shape[:2]
+    x0, y0 = max(0, bbox.x0 - pad), max(0, bbox.y0 - pad)
+    x1, y1 = min(w, bbox.x1 + pad), min(h, bbox.y1 + pad)
+    if x1 <= x0 or y1 <= y0:
+        raise ToolError(f"crop box {bbox.as_list()} is outside the {w}x{h} image")
+    return image[y0:y1, x0:x1]
+
+
+def _upscale_for_reading(crop: np.ndarray, target_height: int = 64) -> np.ndarray:
+    """Enlarge a small crop so a line of text is about ``target_height`` px tall (x-height ~40 px)."""
+    factor = target_height / max(1, crop.shape[0])
+    if factor <= 1.05:
+        return crop
+    factor = min(factor, 6.0)
+    return cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+
+
+def read_crop(
+    image: np.ndarray,
+    bbox: BBox,
+    *,
+    lang: str = "eng",
+    whitelist: str | None = None,
+    psm: int = 7,
+    timeout: float = 30,
+    pad: int = 4,
+) -> tuple[str, float]:
+    """Re-read one field's box: return its text (NFC, words joined by spaces) and mean confidence in [0, 1].
+
+    Small crops are upscaled; ``whitelist`` limits the characters Tesseract may answer
+    (for identifiers), ``psm`` 7 reads the crop as one line.
+    """
+    check_tesseract(lang)
+    crop = _upscale_for_reading(_crop(image, bbox, pad))
+    pad_px = 10  # a white margin helps Tesseract find the first and last glyph
+    border = (255, 255, 255) if crop.ndim == 3 else 255
+    crop = cv2.copyMakeBorder(crop, pad_px, pad_px, pad_px, pad_px, cv2.BORDER_CONSTANT, value=border)
+    args = ["-l", lang, "--psm", str(psm)]
+    if whitelist:
+        args += ["-c", f"tessedit_char_whitelist={whitelist}"]
+    out = _run_on_image(crop, [*args, "tsv"], ("tsv",), dpi=300, timeout=timeout)
+    words = [w for _, w in _tsv_words(out["tsv"].decode("utf-8", "replace"))]
+    if not words:
+        return "", 0.0
+    return " ".join(w.text for w in words), float(np.mean([w.confidence for w in words]))
+
+
+def detect_orientation(image: np.ndarray, timeout: float, *, dpi: int = 150) -> tuple[int, float]:
+    """Tesseract's orientation and script detection (``--psm 0``).
+
+    Returns (clockwise degrees to rotate to make the page upright, confidence).
+    Raises ToolError when OSD fails (too little text); callers fall back.
+    """
+    check_tesseract("osd")
+    with tempfile.TemporaryDirectory(prefix="sohoa-osd-") as tmp:
+        src = Path(tmp) / "in.png"
+        _write_png(image, src, dpi)
+        proc = _exec([str(src), "stdout", "--dpi", str(dpi), "--psm", "0", "-l", "osd"], timeout)
+    text = proc.stdout.decode("utf-8", "replace")
+    rotate, conf = _OSD_ROTATE_RE.search(text), _OSD_CONF_RE.search(text)
+    if not rotate or not conf:
+        raise ToolError("tesseract orientation detection found too little text")
+    return int(rotate.group(1)) % 360, float(conf.group(1))
+
+
+def word_confidence(image: np.ndarray, *, lang: str, dpi: int, timeout: float, psm: int = 3) -> tuple[float, int]:
+    """Read ``image`` for its words only: (mean word confidence in [0, 1], number of words).
+
+    Used to compare candidate orientations; no hOCR or PDF is written.
+    """
+    check_tesseract(lang)
+    out = _run_on_image(image, ["-l", lang, "--psm", str(psm), "tsv"], ("tsv",), dpi=dpi, timeout=timeout)
+    words = [w for _, w in _tsv_words(out["tsv"].decode("utf-8", "replace"))]
+    if not words:
+        return 0.0, 0
+    return float(np.mean([w.confidence for w in words])), len(words)
