@@ -1,0 +1,159 @@
+"""Reconcile every record with both electronic sources and store the results.
+
+``reconcile_all`` reads records in batches (keyset pagination over the core ``fields`` table,
+pivoted in SQL so no per-field objects are built), finds candidates with indexed lookups
+(``reconcile.match``), compares field by field (``reconcile.compare``) and replaces the stored
+results of the batch in one transaction. ``reconciliation_for`` gives the export's
+``"reconciliation"`` object of a dossier.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import and_, case, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from reconcile.compare import (
+    FIELD_PAIRS,
+    POPULATION,
+    REGISTRY,
+    SOURCES,
+    Comparison,
+    compare_row,
+    overall_status,
+)
+from reconcile.match import Candidates, Record, population_candidates, registry_candidates
+from reconcile.tables import Reconciliation, ReconciliationResult, utcnow
+from sohoa.model import FieldValue
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH = 5000
+#: record fields reconciliation reads
+RECORD_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f for pairs in FIELD_PAIRS.values() for f, _, _ in pairs))
+
+
+@dataclass
+class ReconcileSummary:
+    """Counts of one reconciliation run."""
+
+    records: int = 0
+    verdicts: dict[str, Counter[str]] = field(default_factory=lambda: {s: Counter() for s in SOURCES})
+    overall: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"records": self.records, "overall": dict(self.overall),
+                **{s: dict(c) for s, c in self.verdicts.items()}}
+
+
+def _core_tables() -> tuple[Any, Any]:
+    from storage.tables import Base
+
+    return Base.metadata.tables["dossiers"], Base.metadata.tables["fields"]
+
+
+def iter_stored_records(session: Session, batch: int = DEFAULT_BATCH) -> Iterator[list[Record]]:
+    """Batches of ``(dossier_id, {field: value})`` of every dossier that is not rejected."""
+    dossiers, fields = _core_tables()
+    columns = [func.max(case((fields.c.name == name, fields.c.value))).label(name) for name in RECORD_FIELDS]
+    last = ""
+    while True:
+        stmt = (select(fields.c.dossier_id, *columns)
+                .join(dossiers, dossiers.c.id == fields.c.dossier_id)
+                .where(and_(fields.c.dossier_id > last, dossiers.c.status != "rejected",
+                            fields.c.name.in_(RECORD_FIELDS)))
+                .group_by(fields.c.dossier_id).order_by(fields.c.dossier_id).limit(batch))
+        rows = session.execute(stmt).all()
+        if not rows:
+            return
+        yield [(r[0], dict(zip(RECORD_FIELDS, r[1:], strict=True))) for r in rows]
+        last = rows[-1][0]
+
+
+def _values(fields: Mapping[str, FieldValue | str | None]) -> dict[str, str | None]:
+    return {k: (v.value if isinstance(v, FieldValue) else v) for k, v in fields.items()}
+
+
+def _batches(records: Iterable[tuple[str, Mapping[str, Any]]], size: int) -> Iterator[list[Record]]:
+    it = iter(records)
+    while chunk := list(islice(it, size)):
+        yield [(d, _values(f)) for d, f in chunk]
+
+
+def _judge(source: str, record: Mapping[str, str | None], found: Candidates) -> Comparison:
+    if not found.rows:
+        return Comparison(source, "missing")
+    if len(found.rows) > 1:
+        return Comparison(source, "ambiguous", notes=(f"found {len(found.rows)} rows by {found.matched_by}",),
+                          matched_by=found.matched_by, row_ids=tuple(range(len(found.rows))))
+    result = compare_row(source, record, found.rows[0])
+    return Comparison(source, result.verdict, result.differences, result.notes, found.matched_by, (1,))
+
+
+def reconcile_batch(session: Session, records: Sequence[Record]) -> dict[str, dict[str, Comparison]]:
+    """Compare a batch of records with both sources (no writes)."""
+    candidates = {REGISTRY: registry_candidates(session, records),
+                  POPULATION: population_candidates(session, records)}
+    return {d: {s: _judge(s, values, candidates[s][d]) for s in SOURCES} for d, values in records}
+
+
+def _store(session: Session, results: Mapping[str, Mapping[str, Comparison]]) -> dict[str, str]:
+    ids = list(results)
+    now = utcnow()
+    session.execute(delete(ReconciliationResult).where(ReconciliationResult.dossier_id.in_(ids)))
+    session.execute(delete(Reconciliation).where(Reconciliation.dossier_id.in_(ids)))
+    rows, overall = [], {}
+    for dossier_id, per_source in results.items():
+        overall[dossier_id] = overall_status(per_source)
+        for c in per_source.values():
+            rows.append({"dossier_id": dossier_id, "source": c.source, "verdict": c.verdict,
+                         "matched_by": c.matched_by, "candidates": len(c.row_ids),
+                         "differences_json": json.dumps([d.as_dict() for d in c.differences], ensure_ascii=False),
+                         "notes_json": json.dumps(list(c.notes), ensure_ascii=False), "reconciled_at": now})
+    session.execute(insert(ReconciliationResult), rows)
+    session.execute(insert(Reconciliation),
+                    [{"dossier_id": d, "overall": o, "reconciled_at": now} for d, o in overall.items()])
+    session.commit()
+    return overall
+
+
+def reconcile_all(session: Session, records: Iterable[tuple[str, Mapping[str, Any]]] | None = None, *,
+                  batch: int = DEFAULT_BATCH, progress: Callable[[int], None] | None = None) -> ReconcileSummary:
+    """Reconcile ``records`` (``(dossier_id, {field: FieldValue or value})``), or every stored record.
+
+    Results replace earlier ones of the same dossiers; each batch is one transaction.
+    """
+    summary = ReconcileSummary()
+    batches = iter_stored_records(session, batch) if records is None else _batches(records, batch)
+    for chunk in batches:
+        results = reconcile_batch(session, chunk)
+        overall = _store(session, results)
+        summary.records += len(chunk)
+        summary.overall.update(overall.values())
+        for per_source in results.values():
+            for s, c in per_source.items():
+                summary.verdicts[s][c.verdict] += 1
+        if progress:
+            progress(len(chunk))
+    log.info("reconciled %d records: %s", summary.records, dict(summary.overall))
+    return summary
+
+
+def reconciliation_for(session: Session, dossier_id: str) -> dict[str, Any]:
+    """The export's ``"reconciliation"`` object of a dossier ({} when it was never reconciled)."""
+    overall = session.get(Reconciliation, dossier_id)
+    if overall is None:
+        return {}
+    out: dict[str, Any] = {"status": overall.overall, "reconciled_at": overall.reconciled_at.isoformat()}
+    stmt = select(ReconciliationResult).where(ReconciliationResult.dossier_id == dossier_id)
+    for r in session.scalars(stmt):
+        out[r.source] = {"verdict": r.verdict, "matched_by": r.matched_by, "candidates": r.candidates,
+                         "differences": json.loads(r.differences_json), "notes": json.loads(r.notes_json)}
+    return out
