@@ -64,6 +64,18 @@ class Settings(BaseSettings):
 
     # queue
     broker_url: str = "redis://127.0.0.1:6379/0"
+    queue_name: str = Field(default="sohoa", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    queue_max_length: int = Field(default=1000, ge=1, le=10_000_000, description="enqueuers wait above this")
+    queue_max_retries: int = Field(default=5, ge=0, le=100, description="retries of a failing dossier")
+    queue_retry_backoff: float = Field(default=10.0, gt=0, le=3600, description="first retry delay, s, doubled")
+    queue_retry_backoff_max: float = Field(default=600.0, gt=0, le=86400)
+    queue_visibility_timeout: int = Field(default=3600, ge=1, le=7 * 86400,
+                                          description="s before an unacknowledged task is redelivered")
+    queue_max_worker_losses: int = Field(default=2, ge=1, le=100,
+                                         description="worker deaths on one dossier before dead-letter")
+    worker_max_tasks_per_child: int = Field(default=50, ge=1, le=100_000)
+    worker_max_memory_mb: int = Field(default=1500, ge=64, le=1_000_000,
+                                      description="a worker child over this is replaced after its task")
 
     _check_secret = field_validator("secret_key", "s3_secret_key")(_refuse_placeholder)
 

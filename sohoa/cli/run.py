@@ -21,9 +21,11 @@ DEFAULT_SAMPLES = 6
 @click.option("--data-dir", type=click.Path(path_type=Path), default=None, help="Data directory (SOHOA_DATA_DIR).")
 @click.option("--samples", "n_samples", type=click.IntRange(1, 10_000), default=DEFAULT_SAMPLES, show_default=True,
               help="With no PATHS: how many sample dossiers to generate and process.")
+@click.option("--queue", "to_queue", is_flag=True,
+              help="Enqueue the dossiers for `sohoa worker` (Celery, SOHOA_BROKER_URL) instead of processing here.")
 @click.pass_context
 def run(ctx: click.Context, paths: tuple[Path, ...], workers: int | None, data_dir: Path | None,
-        n_samples: int) -> None:
+        n_samples: int, to_queue: bool = False) -> None:
     """Process dossiers: each file (PDF, TIFF, JPEG, PNG) or folder of page images is one dossier.
 
     With no PATHS, generates sample dossiers into the data directory and processes them
@@ -32,6 +34,10 @@ def run(ctx: click.Context, paths: tuple[Path, ...], workers: int | None, data_d
     settings = _settings(data_dir, workers)
     if not paths:
         paths = (_sample_batch(settings, n_samples),)
+    if to_queue:
+        from sohoa.queue.enqueue import enqueue_command
+
+        ctx.exit(enqueue_command(settings, list(paths)))
     result = _run_batch(settings, list(paths))
     for o in result.outcomes:
         if o.status in ("rejected", "failed"):
