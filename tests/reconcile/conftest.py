@@ -7,11 +7,12 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, event, insert
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 import reconcile.tables  # noqa: F401  (registers the reconcile tables on Base)
-from storage.tables import Base, DossierRow, FieldRow
+from storage.db import dispose_engine, migrate, session_factory
+from storage.tables import DossierRow, FieldRow
 
 from .world import World, build_world
 
@@ -23,12 +24,11 @@ def db_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def session(db_url: str) -> Iterator[Session]:
-    engine = create_engine(db_url)
-    event.listen(engine, "connect", lambda conn, _rec: conn.execute("PRAGMA foreign_keys=ON"))
-    Base.metadata.create_all(engine)
-    with sessionmaker(engine)() as s:
+    """A session on a database made by the real Alembic chain (0001_core, 0002_reconcile, ...)."""
+    migrate(db_url)
+    with session_factory(db_url)() as s:
         yield s
-    engine.dispose()
+    dispose_engine(db_url)
 
 
 def store_records(session: Session, records: Mapping[str, Mapping[str, str | None]],
@@ -40,10 +40,12 @@ def store_records(session: Session, records: Mapping[str, Mapping[str, str | Non
          "commune": places.get(d, ("Phường Hoàn Kiếm", "Thành phố Hà Nội"))[0],
          "province": places.get(d, ("Phường Hoàn Kiếm", "Thành phố Hà Nội"))[1]}
         for d in records])
-    session.execute(insert(FieldRow), [
+    fields = [
         {"dossier_id": d, "name": name, "value": value, "confidence": 0.95, "needs_review": value is None,
          "reviewed": False}
-        for d, fields in records.items() for name, value in fields.items()])
+        for d, values in records.items() for name, value in values.items()]
+    if fields:
+        session.execute(insert(FieldRow), fields)
     session.commit()
 
 
