@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 from celery import Celery
@@ -22,7 +23,7 @@ from tqdm import tqdm
 from ingest.sources import discover
 from sohoa.errors import InputRejected, SohoaError, StorageError
 from sohoa.queue.app import make_app
-from sohoa.queue.tasks import TASK_PROCESS
+from sohoa.queue.tasks import TASK_INBOX, TASK_PROCESS
 from sohoa.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,14 @@ class Enqueuer:
         """Enqueue one dossier by path; return the task id. Blocks while the queue is full."""
         self._wait_for_room()
         result = self.app.send_task(TASK_PROCESS, args=[str(Path(path).resolve())], kwargs={"name": name})
+        self.sent += 1
+        self._room -= 1
+        return str(result.id)
+
+    def submit_inbox(self, bucket: str, key: str, etag: str, size: int = 0) -> str:
+        """Enqueue one claimed inbox object by bucket, key and ETag; return the task id."""
+        self._wait_for_room()
+        result = self.app.send_task(TASK_INBOX, args=[bucket, key, etag, size])
         self.sent += 1
         self._room -= 1
         return str(result.id)
@@ -141,3 +150,19 @@ def enqueue_command(settings: Settings, paths: list[Path]) -> int:
     click.echo(f"{len(done.task_ids)} dossiers queued on '{settings.queue_name}' for `sohoa worker`, "
                f"{len(done.unreadable)} unreadable")
     return 1 if done.unreadable else 0
+
+
+def enqueue_inbox(inbox: Any, enqueuer: Enqueuer) -> int:
+    """Claim the inbox's new objects (``storage.inbox.Inbox.poll``) and enqueue each; return how many.
+
+    An object whose enqueuing fails is given back, so the next poll takes it again.
+    """
+    sent = 0
+    for obj in inbox.poll():
+        try:
+            enqueuer.submit_inbox(obj.bucket, obj.key, obj.etag, obj.size)
+        except BaseException:
+            inbox.give_back(obj)
+            raise
+        sent += 1
+    return sent

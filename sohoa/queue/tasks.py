@@ -12,6 +12,8 @@ import dataclasses
 import logging
 import os
 import random
+import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TASK_PROCESS = "sohoa.process_dossier"
+TASK_INBOX = "sohoa.process_inbox_object"
 PERMANENT = (UsageError, ConfigError)
 
 
@@ -61,10 +64,9 @@ def worker_state(settings: Settings) -> WorkerState:
     global _state  # noqa: PLW0603 - one per worker process, rebuilt after fork
     if _state is None or _state.pid != os.getpid():
         # imported here: OpenCV and the stages load in workers only, never in enqueuers
-        from storage.factory import object_store_from_settings, repository_from_settings  # noqa: PLC0415
-
         from sohoa.pipeline import Pipeline  # noqa: PLC0415
         from sohoa.queue.session import ledger_from_settings  # noqa: PLC0415
+        from storage.factory import object_store_from_settings, repository_from_settings  # noqa: PLC0415
 
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -96,7 +98,7 @@ def process_path(pipeline: Any, path: str, name: str | None = None) -> list[dict
         outcomes = [pipeline.process_source(source) for source in sources]
     for outcome in outcomes:
         if outcome.status == "failed":
-            raise DossierFailedError(outcome.reason or "failed", path=outcome.source)
+            raise DossierFailedError(outcome.reason or f"{outcome.source}: failed")
     return [dataclasses.asdict(o) for o in outcomes]
 
 
@@ -107,12 +109,43 @@ def backoff(settings: Settings, retries: int) -> float:
 
 
 def run_task(task: Task, path: str, name: str | None = None) -> dict[str, Any]:
-    """Body of ``sohoa.process_dossier`` (see the module docstring)."""
+    """Body of ``sohoa.process_dossier``: the dossier at ``path`` (see the module docstring)."""
+    state = worker_state(task.app.settings)
+    return _attempt(task, state, name or path, lambda: process_path(state.pipeline, path, name))
+
+
+def run_inbox_task(task: Task, bucket: str, key: str, etag: str, size: int = 0) -> dict[str, Any]:
+    """Body of ``sohoa.process_inbox_object``: fetch a claimed inbox object, then process it."""
+    state = worker_state(task.app.settings)
+    source = f"{bucket}/{key}"
+    return _attempt(task, state, source, lambda: process_inbox_object(state, bucket, key, etag, size))
+
+
+def process_inbox_object(
+    state: WorkerState, bucket: str, key: str, etag: str, size: int
+) -> list[dict[str, Any]]:
+    """Copy the inbox object to scratch space (streamed), run the pipeline, record its dossier."""
+    from storage.factory import inbox_store_from_settings  # noqa: PLC0415
+    from storage.inbox import Inbox, InboxObject  # noqa: PLC0415
+
+    settings = state.pipeline.settings
+    inbox = Inbox(inbox_store_from_settings(settings), state.pipeline.repo, bucket)
+    obj = InboxObject(bucket, key, etag, size)
+    with tempfile.TemporaryDirectory(prefix="sohoa-inbox-") as scratch:
+        path = inbox.fetch(obj, Path(scratch))
+        outcomes = process_path(state.pipeline, str(path), key)
+    inbox.done(obj, next((o["dossier_id"] for o in outcomes if o.get("dossier_id")), None))
+    return outcomes
+
+
+Work = Callable[[], list[dict[str, Any]]]
+
+
+def _attempt(task: Task, state: WorkerState, source: str, work: Work) -> dict[str, Any]:
+    """Run ``work`` once for this delivery: done, retried with back-off, or dead-lettered."""
     settings: Settings = task.app.settings
-    state = worker_state(settings)
     task_id = str(task.request.id)
     retries = int(task.request.retries or 0)
-    source = name or path
     try:
         deliveries = state.ledger.delivered(task_id, source)
     except SohoaError as e:  # the database is away: wait for it, however long
@@ -122,7 +155,7 @@ def run_task(task: Task, path: str, name: str | None = None) -> dict[str, Any]:
         message = f"the worker died {lost} times on this dossier (killed or out of memory)"
         return _dead(state, DeadLetterEntry(task_id, source, None, "worker_lost", message, deliveries, now()))
     try:
-        outcomes = process_path(state.pipeline, path, name)
+        outcomes = work()
     except Exception as e:
         code = str(getattr(e, "code", type(e).__name__))
         if isinstance(e, PERMANENT) or retries >= settings.queue_max_retries:
@@ -150,3 +183,11 @@ def register(app: Celery) -> None:
         max_retries=None,
         typing=True,
     )(run_task)
+    app.task(
+        bind=True,
+        name=TASK_INBOX,
+        acks_late=True,
+        reject_on_worker_lost=True,
+        max_retries=None,
+        typing=True,
+    )(run_inbox_task)
