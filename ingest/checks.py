@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import logging
+import re
 import struct
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,10 @@ EXPECTED_CONTENT = {
 }
 HEAD_BYTES = 1024
 TAIL_BYTES = 2048
-IMAGE_HEADER_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, KeyError)
+IMAGE_HEADER_ERRORS = (
+    OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, KeyError, TypeError,
+    ZeroDivisionError, OverflowError, AttributeError, RuntimeError,
+)
 
 
 def check_source(source: Source, settings: Settings) -> None:
@@ -62,7 +66,7 @@ def check_file(path: Path, settings: Settings) -> int:
         raise InputRejected(f"not a {expected} (content is {actual or 'unrecognised'})", path=str(path))
     if expected == "PDF":
         return check_pdf(path, settings)
-    return check_image(path, settings)
+    return check_image(path, settings, kind=expected)
 
 
 def sniff(head: bytes) -> str | None:
@@ -128,7 +132,7 @@ def open_pdf(fh: Any, path: Path) -> PdfReader:
     return reader
 
 
-def check_image(path: Path, settings: Settings) -> int:
+def check_image(path: Path, settings: Settings, kind: str = "image") -> int:
     """Refuse an image whose declared size exceeds the pixel limit; return its frame count.
 
     Only headers are read (PIL opens lazily); every TIFF frame's header is checked.
@@ -143,9 +147,16 @@ def check_image(path: Path, settings: Settings) -> int:
                 _check_pixels(im.size, index + 1, frames, path, settings)
             return frames
     except Image.DecompressionBombError as e:
-        raise InputRejected("image exceeds the pixel limit (decompression bomb)", path=str(path)) from e
+        raise InputRejected(bomb_reason(e, settings), path=str(path)) from e
     except IMAGE_HEADER_ERRORS as e:
-        raise InputRejected(f"unreadable image ({_short(e)})", path=str(path)) from e
+        raise InputRejected(f"unreadable {kind} ({_short(e)})", path=str(path)) from e
+
+
+def bomb_reason(error: Image.DecompressionBombError, settings: Settings) -> str:
+    """The reason for an image PIL itself refused to open as a decompression bomb."""
+    found = re.search(r"\((\d+) pixels\)", str(error))
+    size = f"{int(found.group(1)):,} pixels" if found else "pixel count"
+    return f"image of {size} exceeds the limit of {settings.max_pixels:,} pixels (decompression bomb)"
 
 
 def human_bytes(size: int) -> str:

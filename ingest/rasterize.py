@@ -9,6 +9,7 @@ Pixels are kept as stored: turning pages upright is the OCR stage's job.
 
 from __future__ import annotations
 
+import io
 import itertools
 import logging
 import struct
@@ -22,7 +23,7 @@ import numpy as np
 from PIL import Image, ImageSequence
 from pypdf import PageObject
 
-from ingest.checks import open_pdf
+from ingest.checks import bomb_reason, open_pdf
 from ingest.fingerprint import sha256_pixels
 from ingest.poppler import render_page
 from ingest.sources import Source, folder_pages
@@ -37,7 +38,10 @@ MAX_PLAUSIBLE_SHORT_SIDE_IN = 17.0  # A2's short side is 16.5 in; beyond that a 
 GREY_CHROMA_TOLERANCE = 12  # largest channel spread still counted as grey in a rendered page
 COVER_TOLERANCE = 0.01  # share of the page size an embedded scan may miss by and still "cover" it
 SCAN_PAGE_OPS = frozenset({b"q", b"Q", b"cm", b"Do", b"gs"})
-DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, KeyError, TypeError)
+DECODE_ERRORS = (
+    OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, KeyError, TypeError,
+    ZeroDivisionError, OverflowError, AttributeError, RuntimeError,
+)
 
 
 @dataclass(frozen=True)
@@ -132,7 +136,7 @@ def _image_frames(path: Path, settings: Settings) -> Iterator[tuple[np.ndarray, 
                     raise InputRejected(f"page {number}: image exceeds the pixel limit", path=str(path))
                 yield decoded
     except Image.DecompressionBombError as e:
-        raise InputRejected("image exceeds the pixel limit (decompression bomb)", path=str(path)) from e
+        raise InputRejected(bomb_reason(e, settings), path=str(path)) from e
     except DECODE_ERRORS as e:
         raise InputRejected(f"cannot open image ({_short(e)})", path=str(path)) from e
 
@@ -190,10 +194,7 @@ def _embedded_scan(
         width, height = int(xobject["/Width"]), int(xobject["/Height"])
         if width * height > settings.max_pixels:
             raise InputRejected(f"page {number}: embedded image exceeds the pixel limit", path=str(path))
-        decoded = page.images[0].image
-        if decoded is None:
-            return None
-        pixels = to_array(decoded)
+        pixels = _decode_xobject(page, xobject)
     except InputRejected:
         raise
     except Exception as e:  # pypdf can't decode this filter (JBIG2...) or the page is odd: render it
@@ -203,6 +204,21 @@ def _embedded_scan(
         return None
     dpi = max(1, round(width / (page_width_pt / 72.0)))
     return pixels, dpi
+
+
+def _decode_xobject(page: PageObject, xobject: Any) -> np.ndarray:
+    """Decode an image XObject: a JPEG stream with PIL from its bytes as stored (pypdf would
+    re-encode it), any other filter through pypdf."""
+    filters = xobject.get("/Filter")
+    filters = list(filters) if isinstance(filters, list) else [filters]
+    if filters == ["/DCTDecode"]:
+        with Image.open(io.BytesIO(xobject.get_data()), formats=("JPEG",)) as jpeg:
+            jpeg.load()
+            return to_array(jpeg)
+    decoded = page.images[0].image
+    if decoded is None:
+        raise ValueError("pypdf returned no image")
+    return to_array(decoded)
 
 
 def _sole_image(page: PageObject) -> tuple[Any, float] | None:
