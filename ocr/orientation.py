@@ -1,31 +1,39 @@
 """Orientation: turn pages scanned sideways or upside down (90/180/270) upright.
 
-Evidence is combined because none is reliable alone:
+Evidence is combined because none is reliable alone (OSD is weak on sparse forms):
 
 1. the axis of the text lines (0/180 against 90/270) from the projection profile of
-   the ink (text lines make the profile across them peaked, the one along them flat);
-2. Tesseract's orientation detection (OSD), taken when it is confident and agrees
-   with that axis;
-3. otherwise, Tesseract reads the page (downscaled) in the two orientations of that
-   axis and the one with the higher mean word confidence wins — upside-down text
-   reads as garbage with low confidence, in Vietnamese as in English.
+   the ink: the profile across text lines is peaked, the one along them flat;
+2. the shape of the lines: in Latin script, and even more in Vietnamese with its
+   marks above the letters, far more ink stands above the x-height band
+   (capitals, ascenders, diacritics) than below the baseline (descenders, the dot
+   below). A clear asymmetry over several lines settles up against down cheaply;
+3. otherwise Tesseract's orientation detection (OSD), when it is confident and
+   agrees with the line axis;
+4. otherwise Tesseract reads the page in the two orientations of the line axis and
+   the one with the higher mean word confidence wins (upside-down text reads as
+   garbage with low confidence, in Vietnamese as in English).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from ocr import tesseract
-from ocr.deskew import best_angle, downscale, ink_points, to_gray
+from ocr.deskew import InkPoints, best_angle, downscale, ink_points, to_gray
 from sohoa.context import StageContext
 from sohoa.errors import ToolError
 from sohoa.model import PageWork
 
 log = logging.getLogger(__name__)
 
+SHAPE_SURE = 0.3  # |above - below| / (above + below) ink beyond which the line shape decides
+SHAPE_MIN_LINES = 3
+SHAPE_MIN_MASS = 0.05  # share of the line ink outside the x-height band needed to trust the shape
 OSD_SURE = 3.0  # OSD confidence above which its answer is taken (when it agrees with the line axis)
 AXIS_SURE = 1.5  # ratio of the two axes' profile scores above which the line axis is clear
 READ_DPI = 150  # resolution of the copy read to compare candidate orientations
@@ -36,17 +44,69 @@ def turn(image: np.ndarray, clockwise: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, k=-(clockwise // 90) % 4))
 
 
-def line_axis(gray: np.ndarray) -> tuple[str, float] | None:
-    """("horizontal" | "vertical", clarity ratio >= 1) of the text lines, or None without text."""
+@dataclass(frozen=True)
+class LineEvidence:
+    """What the ink's geometry says: the text-line axis, how clear it is, and the shape vote."""
+
+    axis: str  # "horizontal" (upright or upside down) or "vertical" (sideways)
+    clarity: float  # ratio of the two axes' profile scores, >= 1
+    shape: float | None  # > 0: upright (0) or turned left (fix by 90); < 0: the other one; None: no vote
+    lines: int
+
+    @property
+    def candidates(self) -> tuple[int, int]:
+        """The two clockwise rotations that can make the page upright; the first is the one shape > 0 means."""
+        return (0, 180) if self.axis == "horizontal" else (90, 270)
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True))
+
+
+def _text_lines(hist: np.ndarray, gap: int = 3) -> list[tuple[int, int]]:
+    """Row spans of text lines in a profile across them (marks a few px off a line belong to it)."""
+    lines: list[tuple[int, int]] = []
+    for a, b in _runs(hist > 0.01 * hist.max()):
+        if lines and a - lines[-1][1] < gap:
+            lines[-1] = (lines[-1][0], b)
+        else:
+            lines.append((a, b))
+    return [(a, b) for a, b in lines if b - a >= 4]
+
+
+def shape_vote(points: InkPoints, angle: float) -> tuple[float | None, int]:
+    """(above - below) / (above + below): ink above the x-height band against ink below the baseline."""
+    theta = np.deg2rad(angle)
+    proj = points.ys * np.cos(theta) + points.xs * np.sin(theta)
+    hist = np.bincount(np.rint(proj - proj.min()).astype(np.int64)).astype(np.float64)
+    above = below = 0.0
+    lines = _text_lines(hist)
+    for a, b in lines:
+        seg = hist[a:b]
+        core = np.flatnonzero(seg >= 0.5 * seg.max())
+        above += float(seg[: core[0]].sum())
+        below += float(seg[core[-1] + 1 :].sum())
+    total = float(hist.sum())
+    if len(lines) < SHAPE_MIN_LINES or total <= 0 or (above + below) < SHAPE_MIN_MASS * total:
+        return None, len(lines)
+    return (above - below) / (above + below), len(lines)
+
+
+def line_evidence(gray: np.ndarray) -> LineEvidence | None:
+    """The text-line axis and shape vote of a (downscaled) page, or None without text."""
     points = ink_points(gray)
     if points is None:
         return None
-    across = best_angle(points)[1]
-    along = best_angle(points.transposed())[1]
+    angle_h, across = best_angle(points)
+    angle_v, along = best_angle(points.transposed())
     if min(across, along) <= 0:
         return None
-    axis = "horizontal" if across >= along else "vertical"
-    return axis, max(across, along) / min(across, along)
+    if across >= along:
+        shape, lines = shape_vote(points, angle_h)
+        return LineEvidence("horizontal", across / along, shape, lines)
+    shape, lines = shape_vote(points.transposed(), angle_v)
+    return LineEvidence("vertical", along / across, shape, lines)
 
 
 def _osd(gray: np.ndarray, dpi: int, ctx: StageContext) -> tuple[int, float] | None:
@@ -75,18 +135,21 @@ def find_rotation(image: np.ndarray, dpi: int, ctx: StageContext) -> int:
     """Clockwise degrees (0, 90, 180, 270) that make the page upright; 0 for a page without text."""
     gray = downscale(to_gray(image))
     dpi_small = max(1, round(dpi * gray.shape[0] / image.shape[0]))
-    axis = line_axis(gray)
-    if axis is None:
+    evidence = line_evidence(gray)
+    if evidence is None:
         return 0
-    direction, clarity = axis
-    candidates = (0, 180) if direction == "horizontal" else (90, 270)
+    first, second = evidence.candidates
+    if evidence.shape is not None and abs(evidence.shape) >= SHAPE_SURE:
+        log.debug("orientation by line shape (%.2f over %d lines)", evidence.shape, evidence.lines)
+        return first if evidence.shape > 0 else second
     osd = _osd(gray, dpi_small, ctx)
     if osd is not None:
         rotation, confidence = osd
-        if confidence >= OSD_SURE and (rotation in candidates or clarity < AXIS_SURE):
+        if confidence >= OSD_SURE and (rotation in evidence.candidates or evidence.clarity < AXIS_SURE):
+            log.debug("orientation by OSD (%d°, confidence %.1f)", rotation, confidence)
             return rotation
-        log.debug("OSD %s° at confidence %.1f not taken (line axis %s)", rotation, confidence, direction)
-    return _by_reading(gray, dpi_small, candidates, ctx)
+        log.debug("OSD %d° at confidence %.1f not taken (line axis %s)", rotation, confidence, evidence.axis)
+    return _by_reading(gray, dpi_small, evidence.candidates, ctx)
 
 
 def upright(work: PageWork, ctx: StageContext) -> PageWork:
