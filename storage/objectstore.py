@@ -12,15 +12,25 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 
 from sohoa.errors import NotFound, StorageError
-from storage.keys import check_key
+from storage.keys import check_any_key, check_key
 
 log = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ObjectInfo:
+    """What a listing or a stat tells about one object: its key, size and ETag (a change tag)."""
+
+    key: str
+    size: int
+    etag: str
 
 
 @runtime_checkable
@@ -48,16 +58,20 @@ class ObjectStore(Protocol):
     def delete(self, key: str) -> None:
         """Remove the object (no error if absent)."""
 
+    def stat(self, key: str) -> ObjectInfo:
+        """Size and ETag of the object; ``NotFound`` if absent."""
+
 
 class LocalObjectStore:
     """Objects as files under a root folder; writes go to a temp file then ``os.replace``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, any_keys: bool = False) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        self._check = check_any_key if any_keys else check_key
 
     def _path(self, key: str) -> Path:
-        return self.root / check_key(key)
+        return self.root / self._check(key)
 
     def put_bytes(self, key: str, data: bytes) -> None:
         """Store ``data`` atomically."""
@@ -100,6 +114,22 @@ class LocalObjectStore:
     def delete(self, key: str) -> None:
         """Remove the file if present."""
         self._path(key).unlink(missing_ok=True)
+
+    def list_info(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        """Key, size and change tag of every object under ``prefix``, in lexical order."""
+        for key in self.list(prefix):
+            try:
+                yield self.stat(key)
+            except NotFound:
+                continue  # removed while listing
+
+    def stat(self, key: str) -> ObjectInfo:
+        """Size and a change tag (size and modification time) of the file."""
+        try:
+            st = self._path(key).stat()
+        except FileNotFoundError as e:
+            raise NotFound(f"no object {key!r}") from e
+        return ObjectInfo(key=key, size=st.st_size, etag=f"{st.st_size:x}-{st.st_mtime_ns:x}")
 
     def _atomic(self, key: str) -> _AtomicFile:
         return _AtomicFile(self._path(key), key)
