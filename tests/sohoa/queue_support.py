@@ -8,6 +8,7 @@ so a test can SIGKILL a worker and all its children at once.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -21,7 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from PIL import Image
+
+from sohoa.samples.render import text_page
 
 REDIS_SERVER = "/usr/bin/redis-server"
 VENV_BIN = Path(sys.executable).parent
@@ -39,8 +43,6 @@ def redis_server(folder: Path) -> Iterator[str]:
     """Start a real redis-server on loopback in ``folder``; yield its URL; stop it."""
     if not Path(REDIS_SERVER).is_file():
         pytest.skip("Debian's redis-server is not installed (apt-get install redis-server)")
-    import redis
-
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     cmd = [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -118,16 +120,12 @@ def stop_worker(proc: subprocess.Popen[bytes], *, kill: bool = False) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    try:  # children of a SIGKILLed parent may linger a moment
+    with contextlib.suppress(ProcessLookupError):  # children of a SIGKILLed parent may linger
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
 def make_dossiers(folder: Path, n: int, prefix: str = "hs") -> list[Path]:
     """Write ``n`` one-page PNG dossiers (100 DPI, distinct Vietnamese text) to ``folder``."""
-    from sohoa.samples.render import text_page
-
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(n):

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import redis
 
 from sohoa.queue.app import make_app
 from sohoa.queue.enqueue import Enqueuer, QueueFullError, queue_length
@@ -41,8 +42,6 @@ def broker_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def broker(broker_url: str) -> str:
-    import redis
-
     redis.Redis.from_url(broker_url).flushdb()
     return broker_url
 
@@ -65,8 +64,6 @@ def test_burst_of_10000_is_queued_not_processed_and_enqueuer_waits_when_full(bro
     with pytest.raises(QueueFullError):
         enqueuer.submit(Path("/inbox/one-too-many.pdf"))
     assert queue_length(app) == 10_000
-
-    import redis
 
     raw = redis.Redis.from_url(broker).lindex("sohoa", -1)  # the oldest, next to be taken
     message = json.loads(raw)
@@ -100,7 +97,9 @@ def test_run_queue_then_worker_processes_the_batch_and_status_shows_it(broker: s
     assert figures["dead_letters"]["count"] == 0
 
 
-def test_worker_killed_mid_batch_loses_nothing_and_stores_each_dossier_once(broker: str, tmp_path: Path) -> None:
+def test_worker_killed_mid_batch_loses_nothing_and_stores_each_dossier_once(
+    broker: str, tmp_path: Path
+) -> None:
     data = tmp_path / "data"
     paths = make_dossiers(tmp_path / "batch", 5, prefix="kill")
     env = worker_env(data, broker)
@@ -123,7 +122,8 @@ def test_worker_killed_mid_batch_loses_nothing_and_stores_each_dossier_once(brok
     second = start_worker(env, tmp_path / "w2.log", name="w2")
     try:
         wait_for(lambda: len(stored(data)) == 5, 150, "all 5 dossiers stored after the kill")
-        wait_for(lambda: not db_rows(data, "SELECT task_id FROM queue_deliveries"), 30, "no task left in flight")
+        in_flight = "SELECT task_id FROM queue_deliveries"
+        wait_for(lambda: not db_rows(data, in_flight), 30, "no task left in flight")
     finally:
         stop_worker(second)
     rows = stored(data)
@@ -147,12 +147,14 @@ def test_failing_and_worker_killing_dossiers_go_to_dead_letters_shown_by_status(
 
     worker = start_worker(env, tmp_path / "worker.log", app="tests.sohoa.queue_crashing_app")
     try:
-        wait_for(lambda: db_rows(data, "SELECT COUNT(*) FROM dead_letters") == [(2,)], 150, "two dead letters")
+        count = "SELECT COUNT(*) FROM dead_letters"
+        wait_for(lambda: db_rows(data, count) == [(2,)], 150, "two dead letters")
         wait_for(lambda: len(stored(data)) == 1, 60, "the good dossier stored")
     finally:
         stop_worker(worker)
 
-    dead = {row[0]: row[1:] for row in db_rows(data, "SELECT source, error_code, error, attempts FROM dead_letters")}
+    rows = db_rows(data, "SELECT source, error_code, error, attempts FROM dead_letters")
+    dead = {row[0]: row[1:] for row in rows}
     fail = next(v for k, v in dead.items() if "poison-fail" in k)
     kill = next(v for k, v in dead.items() if "poison-kill" in k)
     assert fail[0] == "failed" and "fake engine crashed" in fail[1] and fail[2] == 3  # 1 try + 2 retries
