@@ -10,6 +10,7 @@ import struct
 import zlib
 from pathlib import Path
 
+from PIL import Image
 from pypdf import PdfWriter
 
 from tests.ingest.pagegen import save_pdf, save_tiff, text_page
@@ -85,7 +86,8 @@ def png_bomb(folder: Path, width: int = 60_000, height: int = 60_000) -> Path:
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
     body = zlib.compress(b"\x00" * (width + 1) * 4)
     path = folder / "bomb.png"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b""))
+    chunks = chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunks)
     return path
 
 
@@ -123,8 +125,6 @@ def truncated_last_frame_tiff(folder: Path) -> Path:
 
 
 def truncated_jpeg(folder: Path) -> Path:
-    from PIL import Image
-
     whole = folder / "whole.jpg"
     Image.fromarray(text_page(100)).save(whole, quality=90)
     data = whole.read_bytes()

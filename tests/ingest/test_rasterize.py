@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -19,7 +20,7 @@ from ingest.sources import Source
 from sohoa.errors import InputRejected
 from sohoa.settings import Settings
 from tests.ingest import badfiles
-from tests.ingest.pagegen import save_pdf, save_tiff, text_page
+from tests.ingest.pagegen import save_pdf, text_page
 
 
 def _src(path: Path) -> Source:
@@ -52,7 +53,7 @@ def _replace_content(pdf: Path, content: bytes, out: Path, font: bool = False) -
             NameObject("/Subtype"): NameObject("/Type1"),
             NameObject("/BaseFont"): NameObject("/Helvetica"),
         })
-        resources = page["/Resources"].get_object()
+        resources: Any = page["/Resources"].get_object()
         resources[NameObject("/Font")] = DictionaryObject({NameObject("/F1"): helvetica})
     with out.open("wb") as fh:
         writer.write(fh)
@@ -62,7 +63,8 @@ def _replace_content(pdf: Path, content: bytes, out: Path, font: bool = False) -
 def test_scanned_pdf_pages_are_the_embedded_images_as_stored(
     tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pdf = save_pdf(tmp_path / "scan.pdf", [text_page(150, label="trang 1"), text_page(150, label="trang 2")], 150)
+    scans = [text_page(150, label="trang 1"), text_page(150, label="trang 2")]
+    pdf = save_pdf(tmp_path / "scan.pdf", scans, 150)
     _forbid_render(monkeypatch)
 
     pages = list(iter_pages(_src(pdf), settings))
@@ -152,7 +154,7 @@ def test_pdf_pages_are_rendered_one_at_a_time(
     calls: list[tuple[int, int]] = []
     real = ingest.poppler.convert_from_path
 
-    def spy(path: Path, **kwargs: int) -> list[Image.Image]:
+    def spy(path: Path, **kwargs: Any) -> list[Image.Image]:
         calls.append((kwargs["first_page"], kwargs["last_page"]))
         return real(path, **kwargs)
 
@@ -164,7 +166,9 @@ def test_pdf_pages_are_rendered_one_at_a_time(
     assert calls == [(1, 1), (2, 2), (3, 3)]
 
 
-def test_multipage_tiff_frames_in_order_with_their_dpi(tmp_path: Path, settings: Settings, real_scans: Path) -> None:
+def test_multipage_tiff_frames_in_order_with_their_dpi(
+    tmp_path: Path, settings: Settings, real_scans: Path
+) -> None:
     photo = np.asarray(Image.open(real_scans / "phototest.tif").convert("L"))
     euro = np.asarray(Image.open(real_scans / "eurotext.tif").convert("L"))
     tif = tmp_path / "two.tif"

@@ -138,4 +138,5 @@ def test_symlink_loop_does_not_hang(tmp_path: Path) -> None:
 
 def test_natural_key_orders_numbers_as_numbers() -> None:
     names = ["trang10.png", "Trang2.png", "trang1.png", "trang1a.png", "bia.png"]
-    assert sorted(names, key=natural_key) == ["bia.png", "trang1.png", "trang1a.png", "Trang2.png", "trang10.png"]
+    expected = ["bia.png", "trang1.png", "trang1a.png", "Trang2.png", "trang10.png"]
+    assert sorted(names, key=natural_key) == expected
