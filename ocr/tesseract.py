@@ -13,9 +13,11 @@ searchable PDF (page image plus invisible text layer) together.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
+import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -58,20 +60,34 @@ def _env() -> dict[str, str]:
 
 
 def _exec(args: Sequence[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
-    """Run the Tesseract binary with ``args``; raise ToolError on any failure."""
+    """Run the Tesseract binary with ``args``; raise ToolError on any failure.
+
+    The process runs in its own session so that a timeout stops it and anything it started.
+    """
     cmd = [tesseract_cmd(), *args]
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env(), check=False)
-    except subprocess.TimeoutExpired as e:
-        raise ToolError(f"tesseract timed out after {timeout:g} s") from e
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(),
+                                start_new_session=True)
     except OSError as e:
         raise ToolMissing(f"tesseract cannot be started ({cmd[0]}): {e.strerror or e}") from e
-    if proc.stderr:
-        log.debug("tesseract stderr: %s", proc.stderr.decode("utf-8", "replace").strip())
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        _kill_group(proc)
+        raise ToolError(f"tesseract timed out after {timeout:g} s") from e
+    if stderr:
+        log.debug("tesseract stderr: %s", stderr.decode("utf-8", "replace").strip())
     if proc.returncode != 0:
-        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
+        tail = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no message"]
         raise ToolError(f"tesseract exited with status {proc.returncode}: {tail[0][:200]}")
-    return proc
+    return subprocess.CompletedProcess(cmd, proc.returncode, stdout, stderr)
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a timed-out engine and its children (its own process group), then reap it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate()
 
 
 @lru_cache(maxsize=8)

@@ -1,5 +1,6 @@
-"""Generated scanned pages for the OCR tests: Vietnamese text drawn with PIL, then turned,
-skewed and noised by known amounts (the truth is what we drew)."""
+"""Generated pages for the OCR tests: Vietnamese text drawn with PIL at a chosen font, size and
+resolution (the truth is what we drew). Scanner faults (skew, sideways turns, noise...) come
+from ``sohoa.samples.faults``, the same functions the sample dossiers use."""
 
 from __future__ import annotations
 
@@ -59,21 +60,3 @@ def draw_page(
         draw.text((x, y), line, fill=0, font=face)
         y += step
     return np.asarray(page)
-
-
-def rotate_page(gray: np.ndarray, degrees: float) -> np.ndarray:
-    """Turn a page counter-clockwise by ``degrees`` (a scan skewed +degrees), white fill, canvas expanded."""
-    image = Image.fromarray(gray).rotate(degrees, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
-    return np.asarray(image)
-
-
-def turn(gray: np.ndarray, clockwise: int) -> np.ndarray:
-    """Turn a page by a multiple of 90° clockwise (what a sideways scan looks like)."""
-    return np.ascontiguousarray(np.rot90(gray, k=-(clockwise // 90) % 4))
-
-
-def add_noise(gray: np.ndarray, sigma: float = 12.0, seed: int = 0) -> np.ndarray:
-    """Gaussian sensor noise and a slightly grey paper, as on a cheap scanner."""
-    rng = np.random.default_rng(seed)
-    noisy = gray.astype(np.float32) * 0.9 + 15 + rng.normal(0, sigma, gray.shape)
-    return np.clip(noisy, 0, 255).astype(np.uint8)
