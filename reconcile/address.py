@@ -22,7 +22,16 @@ log = logging.getLogger(__name__)
 _DISTRICT_PREFIXES = ("quan ", "huyen ", "thi xa ", "thanh pho ", "q.", "h.", "tx.", "tx ", "tp.", "tp ")
 #: any unit word (province, district, commune)
 _UNIT_PREFIXES = (
-    *_DISTRICT_PREFIXES, "phuong ", "xa ", "thi tran ", "dac khu ", "tinh ", "p.", "x.", "tt.", "tt ",
+    *_DISTRICT_PREFIXES,
+    "phuong ",
+    "xa ",
+    "thi tran ",
+    "dac khu ",
+    "tinh ",
+    "p.",
+    "x.",
+    "tt.",
+    "tt ",
 )
 _STREET_NOISE = re.compile(r"[^\w]+")
 
@@ -49,17 +58,23 @@ def _parts(text: str) -> list[str]:
     return [p.strip() for p in text.split(",") if p.strip()]
 
 
+@lru_cache(maxsize=131072)
+def _plain_part(part: str) -> str:
+    """:func:`plain_key` of one comma-separated part (administrative names repeat: cached)."""
+    return plain_key(part)
+
+
 def _is_legacy(plain_parts: list[str]) -> bool:
     """A district-level unit before the province marks a pre-2025 address."""
     return any(p.startswith(_DISTRICT_PREFIXES) for p in plain_parts[:-1])
 
 
 def split_address(text: str) -> tuple[str, str, bool]:
-    """``(street, administrative part, legacy)`` of an address written ``street, commune, [district,] province``."""
+    """``(street, administrative part, legacy)`` of ``street, commune, [district,] province``."""
     parts = _parts(text)
     if not parts:
         return "", "", False
-    plain = [plain_key(p) for p in parts]
+    plain = [_plain_part(p) for p in parts]
     legacy = _is_legacy(plain)
     n = len(parts) - 1
     if any(p.startswith(_UNIT_PREFIXES) for p in plain[:-1]):
@@ -73,21 +88,27 @@ def split_address(text: str) -> tuple[str, str, bool]:
 @lru_cache(maxsize=1)
 def _conversion() -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, ...]]]:
     """Old province key -> new; old ``province_district_ward`` key -> new ward key(s)."""
-    from vietnamadminunits.converter import converter_2025 as conv
+    from vietnamadminunits.converter import converter_2025 as conv  # noqa: PLC0415 - heavy: loads on first use
 
     provinces = {old: new for new, olds in conv.DICT_PROVINCE.items() for old in olds}
-    whole = {old: ward for wards in conv.DICT_PROVINCE_WARD_NO_DIVIDED.values()
-             for ward, olds in wards.items() for old in olds}
-    divided = {old: tuple(w["newWardKey"] for w in news)
-               for per_province in conv.DICT_PROVINCE_WARD_DIVIDED.values()
-               for old, news in per_province.items()}
+    whole = {
+        old: ward
+        for wards in conv.DICT_PROVINCE_WARD_NO_DIVIDED.values()
+        for ward, olds in wards.items()
+        for old in olds
+    }
+    divided = {
+        old: tuple(w["newWardKey"] for w in news)
+        for per_province in conv.DICT_PROVINCE_WARD_DIVIDED.values()
+        for old, news in per_province.items()
+    }
     return provinces, whole, divided
 
 
 @lru_cache(maxsize=65536)
 def _current(admin: str) -> tuple[str | None, str | None, frozenset[str], str | None]:
     """Parse a current (2025) administrative part: province code, name, ward codes, ward name."""
-    from vietnamadminunits import parse_address
+    from vietnamadminunits import parse_address  # noqa: PLC0415 - heavy: loads on first use
 
     unit = parse_address(admin, mode="FROM_2025", keep_street=False, level=2)
     wards = frozenset({unit.ward_code}) if unit.ward_code else frozenset()
@@ -97,7 +118,7 @@ def _current(admin: str) -> tuple[str | None, str | None, frozenset[str], str | 
 @lru_cache(maxsize=65536)
 def _converted(admin: str) -> tuple[str | None, str | None, frozenset[str], str | None]:
     """Parse a pre-2025 administrative part and express it in current units."""
-    from vietnamadminunits import parse_address
+    from vietnamadminunits import parse_address  # noqa: PLC0415 - heavy: loads on first use
 
     old = parse_address(admin, mode="LEGACY", keep_street=False, level=3)
     provinces, whole, divided = _conversion()
@@ -110,7 +131,9 @@ def _converted(admin: str) -> tuple[str | None, str | None, frozenset[str], str 
     names: list[str] = []
     province_code = province = None
     for ward_key in new_wards or ("",):
-        code, province, ward_codes, ward = _current(f"{ward_key},{new_province}" if ward_key else new_province)
+        code, province, ward_codes, ward = _current(
+            f"{ward_key},{new_province}" if ward_key else new_province
+        )
         province_code = code
         codes |= ward_codes
         if ward:
@@ -118,14 +141,22 @@ def _converted(admin: str) -> tuple[str | None, str | None, frozenset[str], str 
     return province_code, province, frozenset(codes), names[0] if names else None
 
 
+@lru_cache(maxsize=8192)
 def parse(text: str | None) -> ParsedAddress:
     """Parse an address (NFC text) into current units; unknown parts stay ``None``."""
     text = text or ""
     street, admin, legacy = split_address(text)
     resolve = _converted if legacy else _current
     province_code, province, wards, ward = resolve(admin) if admin else (None, None, frozenset(), None)
-    return ParsedAddress(text=text, street=street, province_code=province_code, province=province,
-                         ward_codes=wards, ward=ward, legacy=legacy)
+    return ParsedAddress(
+        text=text,
+        street=street,
+        province_code=province_code,
+        province=province,
+        ward_codes=wards,
+        ward=ward,
+        legacy=legacy,
+    )
 
 
 def _street_key(street: str, *, plain: bool) -> str:
@@ -139,6 +170,8 @@ def compare(paper: ParsedAddress, electronic: ParsedAddress) -> tuple[str | None
     The reason says "moved" when the current province or commune differ; an old address of
     the same place gets the note "renamed by the 2025 reform" instead.
     """
+    if text_key(paper.text) == text_key(electronic.text):
+        return None, ()
     if not (paper.recognised and electronic.recognised):
         return _compare_text(paper.text, electronic.text, "address not recognised")
     if paper.province_code != electronic.province_code:

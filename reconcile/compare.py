@@ -43,7 +43,12 @@ class Difference:
     reason: str
 
     def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "paper": self.paper, "electronic": self.electronic, "reason": self.reason}
+        return {
+            "field": self.field,
+            "paper": self.paper,
+            "electronic": self.electronic,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,7 @@ def compare_chassis(paper: str, electronic: str) -> Outcome:
     a, b = identifier_key(paper), identifier_key(electronic)
     short, long_ = sorted((a, b), key=len)
     if len(short) >= CHASSIS_TAIL and len(short) < len(long_) and len(long_) - len(short) > 1:
-        tail = long_[-len(short):]
+        tail = long_[-len(short) :]
         note = ("chassis compared by suffix (VIN prefix omitted)",)
         reason, _ = _keys_outcome(short, tail)
         return reason, note
@@ -124,6 +129,8 @@ def compare_model(paper: str, electronic: str) -> Outcome:
 
 def compare_address(paper: str, electronic: str) -> Outcome:
     """Addresses in current units: "moved" differs, "renamed by the 2025 reform" does not."""
+    if text_key(paper) == text_key(electronic):
+        return None, ()
     return address.compare(address.parse(paper), address.parse(electronic))
 
 
@@ -160,6 +167,8 @@ def compare_row(source: str, record: Mapping[str, str | None], row: Mapping[str,
         if not paper or not electronic:
             if electronic and not paper:
                 notes.append(f"{name}: not read on paper")
+            continue
+        if paper == electronic:  # the common case: identical canonical values
             continue
         reason, field_notes = comparator(paper, electronic)
         notes.extend(f"{name}: {n}" for n in field_notes)

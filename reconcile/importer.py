@@ -19,11 +19,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from openpyxl import load_workbook
+from sqlalchemy import MetaData, Table, create_engine, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from reconcile.keys import chassis_tail, digits_key, identifier_key
+from reconcile.keys import chassis_tail, identifier_key
 from reconcile.tables import ElectronicImport, PopulationRow, RegistryRow, utcnow
 from sohoa.errors import InputRejected, UsageError
 
@@ -32,8 +34,17 @@ log = logging.getLogger(__name__)
 REGISTRY = "registry"
 POPULATION = "population"
 COLUMNS: dict[str, tuple[str, ...]] = {
-    REGISTRY: ("plate_number", "chassis_number", "engine_number", "owner_name", "owner_id_number",
-               "brand", "model", "color", "owner_address"),
+    REGISTRY: (
+        "plate_number",
+        "chassis_number",
+        "engine_number",
+        "owner_name",
+        "owner_id_number",
+        "brand",
+        "model",
+        "color",
+        "owner_address",
+    ),
     POPULATION: ("id_number", "full_name", "birth_date", "address"),
 }
 #: a header must name at least one of these for the file to be usable
@@ -51,7 +62,7 @@ _VN_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 RawRow = tuple[int, dict[str, Any]]
 
 
-class MalformedRow(ValueError):
+class MalformedRowError(ValueError):
     """A row that cannot be loaded as it is (the reason never holds the values)."""
 
 
@@ -85,7 +96,7 @@ def _text(value: Any) -> str | None:
         value = int(value)
     text = str(value)
     if any("\udc80" <= ch <= "\udcff" for ch in text):
-        raise MalformedRow("not valid UTF-8")
+        raise MalformedRowError("not valid UTF-8")
     text = " ".join(unicodedata.normalize("NFC", text).split())
     return text or None
 
@@ -93,7 +104,7 @@ def _text(value: Any) -> str | None:
 def _identifier(row: Mapping[str, str | None], name: str) -> str | None:
     value = row.get(name)
     if value is not None and not _IDENTIFIER.match(value):
-        raise MalformedRow(f"{name} has characters other than letters, digits, space, '.', '-', '/'")
+        raise MalformedRowError(f"{name} has characters other than letters, digits, space, '.', '-', '/'")
     return value
 
 
@@ -101,10 +112,10 @@ def _id_number(row: Mapping[str, str | None], name: str, *, required: bool) -> s
     value = row.get(name)
     if value is None:
         if required:
-            raise MalformedRow(f"{name} is empty")
+            raise MalformedRowError(f"{name} is empty")
         return None
     if not value.isdigit() or len(value) not in (9, 12):
-        raise MalformedRow(f"{name} is not 9 or 12 digits")
+        raise MalformedRowError(f"{name} is not 9 or 12 digits")
     return value
 
 
@@ -124,25 +135,32 @@ def iso_date(value: str | None, name: str) -> str | None:
             raise ValueError
         return date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
     except ValueError:
-        raise MalformedRow(f"{name} is not a date") from None
+        raise MalformedRowError(f"{name} is not a date") from None
 
 
 def prepare_registry(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """A registry row ready to store: values in NFC, keys for matching; raises ``MalformedRow``."""
+    """A registry row ready to store: values in NFC, keys for matching; raises ``MalformedRowError``."""
     row = {name: _text(raw.get(name)) for name in COLUMNS[REGISTRY]}
     for name in ("plate_number", "chassis_number", "engine_number"):
         _identifier(row, name)
     _id_number(row, "owner_id_number", required=False)
-    plate, chassis, engine = (identifier_key(row[n]) for n in ("plate_number", "chassis_number", "engine_number"))
+    plate, chassis, engine = (
+        identifier_key(row[n]) for n in ("plate_number", "chassis_number", "engine_number")
+    )
     if not (plate or chassis or engine):
-        raise MalformedRow("no plate, chassis or engine number")
-    row.update(plate_key=plate, chassis_key=chassis, chassis_tail=chassis_tail(chassis), engine_key=engine,
-               row_key=f"{plate}|{chassis}|{engine}")
+        raise MalformedRowError("no plate, chassis or engine number")
+    row.update(
+        plate_key=plate,
+        chassis_key=chassis,
+        chassis_tail=chassis_tail(chassis),
+        engine_key=engine,
+        row_key=f"{plate}|{chassis}|{engine}",
+    )
     return row
 
 
 def prepare_population(raw: Mapping[str, Any]) -> dict[str, Any]:
-    """A population row ready to store; raises ``MalformedRow``."""
+    """A population row ready to store; raises ``MalformedRowError``."""
     row = {name: _text(raw.get(name)) for name in COLUMNS[POPULATION]}
     row["id_number"] = _id_number(row, "id_number", required=True)
     row["birth_date"] = iso_date(row["birth_date"], "birth_date")
@@ -150,14 +168,16 @@ def prepare_population(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 PREPARE: dict[str, Callable[[Mapping[str, Any]], dict[str, Any]]] = {
-    REGISTRY: prepare_registry, POPULATION: prepare_population}
+    REGISTRY: prepare_registry,
+    POPULATION: prepare_population,
+}
 
 
 # ---------------------------------------------------------------- readers
 
 
 def load_mapping(path: Path | None) -> dict[str, str]:
-    """A header mapping file: JSON ``{"their header": "our field"}`` or CSV lines ``their header,our field``."""
+    """A header mapping file: JSON ``{"their header": "our field"}`` or CSV lines ``their header,field``."""
     if path is None:
         return {}
     try:
@@ -181,7 +201,9 @@ def _header(kind: str, cells: Iterable[Any], mapping: Mapping[str, str], source:
         name = mapping.get(raw, raw)
         names.append(name if name in wanted else None)
     if not set(KEY_COLUMNS[kind]) & set(names):
-        raise InputRejected(f"header names none of {', '.join(KEY_COLUMNS[kind])} (use --mapping)", path=source)
+        raise InputRejected(
+            f"header names none of {', '.join(KEY_COLUMNS[kind])} (use --mapping)", path=source
+        )
     missing = wanted - set(names)
     if missing:
         log.warning("%s: no column for %s; those values stay empty", source, ", ".join(sorted(missing)))
@@ -207,8 +229,6 @@ def read_csv(path: Path, kind: str, mapping: Mapping[str, str]) -> Iterator[RawR
 
 def read_xlsx(path: Path, kind: str, mapping: Mapping[str, str]) -> Iterator[RawRow]:
     """Rows of the first sheet of an XLSX workbook, streamed (openpyxl read-only mode)."""
-    from openpyxl import load_workbook
-
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as e:
@@ -219,7 +239,7 @@ def read_xlsx(path: Path, kind: str, mapping: Mapping[str, str]) -> Iterator[Raw
         for line, cells in enumerate(rows, start=2):
             if not any(c not in (None, "") for c in cells):
                 continue
-            extra = [c for c in cells[len(header):] if c not in (None, "")]
+            extra = [c for c in cells[len(header) :] if c not in (None, "")]
             if extra:
                 yield line, {"__error__": f"values beyond the {len(header)} named columns"}
                 continue
@@ -228,11 +248,10 @@ def read_xlsx(path: Path, kind: str, mapping: Mapping[str, str]) -> Iterator[Raw
         wb.close()
 
 
-def read_sql(url: str, table: str, kind: str, mapping: Mapping[str, str],
-             batch: int = DEFAULT_BATCH) -> Iterator[RawRow]:
+def read_sql(
+    url: str, table: str, kind: str, mapping: Mapping[str, str], batch: int = DEFAULT_BATCH
+) -> Iterator[RawRow]:
     """Rows of a table in another database, streamed with a server-side cursor; "line" is the row ordinal."""
-    from sqlalchemy import MetaData, create_engine
-
     engine = create_engine(url)
     try:
         source = Table(table, MetaData(), autoload_with=engine)
@@ -257,21 +276,18 @@ def _upsert(session: Session, kind: str, rows: list[dict[str, Any]]) -> None:
     model: Any = RegistryRow if kind == REGISTRY else PopulationRow
     key = "row_key" if kind == REGISTRY else "id_number"
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:  # pragma: no cover - other databases: delete then insert
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - other databases: delete then insert
         session.execute(model.__table__.delete().where(getattr(model, key).in_([r[key] for r in rows])))
         session.execute(insert(model), rows)
         return
-    stmt = dialect_insert(model)
+    stmt: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
     update = {c: stmt.excluded[c] for c in rows[0] if c != key}
     session.execute(stmt.on_conflict_do_update(index_elements=[key], set_=update), rows)
 
 
-def load_rows(session: Session, kind: str, rows: Iterable[RawRow], source: str,
-              batch: int = DEFAULT_BATCH) -> ImportReport:
+def load_rows(
+    session: Session, kind: str, rows: Iterable[RawRow], source: str, batch: int = DEFAULT_BATCH
+) -> ImportReport:
     """Validate and upsert ``(line, raw row)`` pairs in batches; one commit per batch."""
     if kind not in COLUMNS:
         raise UsageError(f"unknown electronic source {kind!r} (registry or population)")
@@ -286,9 +302,9 @@ def load_rows(session: Session, kind: str, rows: Iterable[RawRow], source: str,
         report.rows_read += 1
         try:
             if "__error__" in raw:
-                raise MalformedRow(raw["__error__"])
+                raise MalformedRowError(raw["__error__"])
             row = prepare(raw)
-        except MalformedRow as e:
+        except MalformedRowError as e:
             _reject(report, source, line, str(e))
             continue
         row["import_id"] = log_row.id
@@ -320,12 +336,23 @@ def _finish(session: Session, log_row: ElectronicImport, report: ImportReport) -
     log_row.rows_rejected = report.rows_rejected
     log_row.errors_json = json.dumps(report.errors[:MAX_LOGGED_ERRORS], ensure_ascii=False)
     session.commit()
-    log.info("%s import from %s: %d read, %d loaded, %d rejected", report.kind, report.source,
-             report.rows_read, report.rows_loaded, report.rows_rejected)
+    log.info(
+        "%s import from %s: %d read, %d loaded, %d rejected",
+        report.kind,
+        report.source,
+        report.rows_read,
+        report.rows_loaded,
+        report.rows_rejected,
+    )
 
 
-def import_file(session: Session, kind: str, path: Path, mapping: Mapping[str, str] | None = None,
-                batch: int = DEFAULT_BATCH) -> ImportReport:
+def import_file(
+    session: Session,
+    kind: str,
+    path: Path,
+    mapping: Mapping[str, str] | None = None,
+    batch: int = DEFAULT_BATCH,
+) -> ImportReport:
     """Import a CSV or XLSX export of ``kind`` (registry or population)."""
     if not path.is_file():
         raise InputRejected("no such file", path=str(path))
@@ -339,8 +366,15 @@ def import_file(session: Session, kind: str, path: Path, mapping: Mapping[str, s
     return load_rows(session, kind, rows, path.name, batch)
 
 
-def import_sql(session: Session, kind: str, url: str, table: str, mapping: Mapping[str, str] | None = None,
-               batch: int = DEFAULT_BATCH) -> ImportReport:
+def import_sql(
+    session: Session,
+    kind: str,
+    url: str,
+    table: str,
+    mapping: Mapping[str, str] | None = None,
+    *,
+    batch: int = DEFAULT_BATCH,
+) -> ImportReport:
     """Import ``kind`` rows from ``table`` of the database at ``url`` (any SQLAlchemy URL)."""
     source = f"{make_url(url).render_as_string(hide_password=True)}#{table}"
     return load_rows(session, kind, read_sql(url, table, kind, mapping or {}, batch), source, batch)

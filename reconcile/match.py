@@ -42,11 +42,11 @@ NONE = Candidates(None, ())
 
 def _fetch(session: Session, column: Any, keys: Iterable[str]) -> dict[str, list[Mapping[str, Any]]]:
     """Rows whose ``column`` is one of ``keys``, grouped by that key."""
-    found: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    found: dict[str, list[Any]] = defaultdict(list)
     table = column.table
     wanted = sorted({k for k in keys if k})
     for i in range(0, len(wanted), CHUNK):
-        stmt = select(table).where(column.in_(wanted[i:i + CHUNK]))
+        stmt = select(table).where(column.in_(wanted[i : i + CHUNK]))
         for row in session.execute(stmt).mappings():
             found[row[column.key]].append(row)
     return found
@@ -65,9 +65,14 @@ def _suffix_match(key: str, rows: Sequence[Mapping[str, Any]]) -> list[Mapping[s
 
 def registry_candidates(session: Session, records: Sequence[Record]) -> dict[str, Candidates]:
     """Registry rows of each record: chassis, chassis by suffix, engine, then plate."""
-    keys = {d: {"chassis": identifier_key(v.get("chassis_number")),
-                "engine": identifier_key(v.get("engine_number")),
-                "plate": identifier_key(v.get("plate_number"))} for d, v in records}
+    keys = {
+        d: {
+            "chassis": identifier_key(v.get("chassis_number")),
+            "engine": identifier_key(v.get("engine_number")),
+            "plate": identifier_key(v.get("plate_number")),
+        }
+        for d, v in records
+    }
     out: dict[str, Candidates] = {}
     steps: list[tuple[str, Any, Callable[[dict[str, str]], str]]] = [
         ("chassis", RegistryRow.__table__.c.chassis_key, lambda k: k["chassis"]),

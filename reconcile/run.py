@@ -15,9 +15,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, case, delete, func, insert, select
+from sqlalchemy import Table, and_, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from reconcile.compare import (
@@ -32,12 +32,18 @@ from reconcile.compare import (
 from reconcile.match import Candidates, Record, population_candidates, registry_candidates
 from reconcile.tables import Reconciliation, ReconciliationResult, utcnow
 from sohoa.model import FieldValue
+from storage.tables import Base
 
 log = logging.getLogger(__name__)
 
+_RESULTS = cast(Table, ReconciliationResult.__table__)
+_OVERALL = cast(Table, Reconciliation.__table__)
+
 DEFAULT_BATCH = 5000
 #: record fields reconciliation reads
-RECORD_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f for pairs in FIELD_PAIRS.values() for f, _, _ in pairs))
+RECORD_FIELDS: tuple[str, ...] = tuple(
+    dict.fromkeys(f for pairs in FIELD_PAIRS.values() for f, _, _ in pairs)
+)
 
 
 @dataclass
@@ -49,13 +55,14 @@ class ReconcileSummary:
     overall: Counter[str] = field(default_factory=Counter)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"records": self.records, "overall": dict(self.overall),
-                **{s: dict(c) for s, c in self.verdicts.items()}}
+        return {
+            "records": self.records,
+            "overall": dict(self.overall),
+            **{s: dict(c) for s, c in self.verdicts.items()},
+        }
 
 
 def _core_tables() -> tuple[Any, Any]:
-    from storage.tables import Base
-
     return Base.metadata.tables["dossiers"], Base.metadata.tables["fields"]
 
 
@@ -65,11 +72,20 @@ def iter_stored_records(session: Session, batch: int = DEFAULT_BATCH) -> Iterato
     columns = [func.max(case((fields.c.name == name, fields.c.value))).label(name) for name in RECORD_FIELDS]
     last = ""
     while True:
-        stmt = (select(fields.c.dossier_id, *columns)
-                .join(dossiers, dossiers.c.id == fields.c.dossier_id)
-                .where(and_(fields.c.dossier_id > last, dossiers.c.status != "rejected",
-                            fields.c.name.in_(RECORD_FIELDS)))
-                .group_by(fields.c.dossier_id).order_by(fields.c.dossier_id).limit(batch))
+        stmt = (
+            select(fields.c.dossier_id, *columns)
+            .join(dossiers, dossiers.c.id == fields.c.dossier_id)
+            .where(
+                and_(
+                    fields.c.dossier_id > last,
+                    dossiers.c.status != "rejected",
+                    fields.c.name.in_(RECORD_FIELDS),
+                )
+            )
+            .group_by(fields.c.dossier_id)
+            .order_by(fields.c.dossier_id)
+            .limit(batch)
+        )
         rows = session.execute(stmt).all()
         if not rows:
             return
@@ -91,17 +107,28 @@ def _judge(source: str, record: Mapping[str, str | None], found: Candidates) -> 
     if not found.rows:
         return Comparison(source, "missing")
     if len(found.rows) > 1:
-        return Comparison(source, "ambiguous", notes=(f"found {len(found.rows)} rows by {found.matched_by}",),
-                          matched_by=found.matched_by, row_ids=tuple(range(len(found.rows))))
+        return Comparison(
+            source,
+            "ambiguous",
+            notes=(f"found {len(found.rows)} rows by {found.matched_by}",),
+            matched_by=found.matched_by,
+            row_ids=tuple(range(len(found.rows))),
+        )
     result = compare_row(source, record, found.rows[0])
     return Comparison(source, result.verdict, result.differences, result.notes, found.matched_by, (1,))
 
 
 def reconcile_batch(session: Session, records: Sequence[Record]) -> dict[str, dict[str, Comparison]]:
     """Compare a batch of records with both sources (no writes)."""
-    candidates = {REGISTRY: registry_candidates(session, records),
-                  POPULATION: population_candidates(session, records)}
+    candidates = {
+        REGISTRY: registry_candidates(session, records),
+        POPULATION: population_candidates(session, records),
+    }
     return {d: {s: _judge(s, values, candidates[s][d]) for s in SOURCES} for d, values in records}
+
+
+def _json(items: list[Any]) -> str:
+    return json.dumps(items, ensure_ascii=False) if items else "[]"
 
 
 def _store(session: Session, results: Mapping[str, Mapping[str, Comparison]]) -> dict[str, str]:
@@ -113,19 +140,33 @@ def _store(session: Session, results: Mapping[str, Mapping[str, Comparison]]) ->
     for dossier_id, per_source in results.items():
         overall[dossier_id] = overall_status(per_source)
         for c in per_source.values():
-            rows.append({"dossier_id": dossier_id, "source": c.source, "verdict": c.verdict,
-                         "matched_by": c.matched_by, "candidates": len(c.row_ids),
-                         "differences_json": json.dumps([d.as_dict() for d in c.differences], ensure_ascii=False),
-                         "notes_json": json.dumps(list(c.notes), ensure_ascii=False), "reconciled_at": now})
-    session.execute(insert(ReconciliationResult), rows)
-    session.execute(insert(Reconciliation),
-                    [{"dossier_id": d, "overall": o, "reconciled_at": now} for d, o in overall.items()])
+            rows.append(
+                {
+                    "dossier_id": dossier_id,
+                    "source": c.source,
+                    "verdict": c.verdict,
+                    "matched_by": c.matched_by,
+                    "candidates": len(c.row_ids),
+                    "differences_json": _json([d.as_dict() for d in c.differences]),
+                    "notes_json": _json(list(c.notes)),
+                }
+            )
+    session.execute(insert(_RESULTS), rows)
+    session.execute(
+        insert(_OVERALL),
+        [{"dossier_id": d, "overall": o, "reconciled_at": now} for d, o in overall.items()],
+    )
     session.commit()
     return overall
 
 
-def reconcile_all(session: Session, records: Iterable[tuple[str, Mapping[str, Any]]] | None = None, *,
-                  batch: int = DEFAULT_BATCH, progress: Callable[[int], None] | None = None) -> ReconcileSummary:
+def reconcile_all(
+    session: Session,
+    records: Iterable[tuple[str, Mapping[str, Any]]] | None = None,
+    *,
+    batch: int = DEFAULT_BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> ReconcileSummary:
     """Reconcile ``records`` (``(dossier_id, {field: FieldValue or value})``), or every stored record.
 
     Results replace earlier ones of the same dossiers; each batch is one transaction.
@@ -154,6 +195,11 @@ def reconciliation_for(session: Session, dossier_id: str) -> dict[str, Any]:
     out: dict[str, Any] = {"status": overall.overall, "reconciled_at": overall.reconciled_at.isoformat()}
     stmt = select(ReconciliationResult).where(ReconciliationResult.dossier_id == dossier_id)
     for r in session.scalars(stmt):
-        out[r.source] = {"verdict": r.verdict, "matched_by": r.matched_by, "candidates": r.candidates,
-                         "differences": json.loads(r.differences_json), "notes": json.loads(r.notes_json)}
+        out[r.source] = {
+            "verdict": r.verdict,
+            "matched_by": r.matched_by,
+            "candidates": r.candidates,
+            "differences": json.loads(r.differences_json),
+            "notes": json.loads(r.notes_json),
+        }
     return out

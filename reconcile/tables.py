@@ -22,8 +22,14 @@ from storage.tables import Base, UTCDateTime, utcnow
 log = logging.getLogger(__name__)
 
 
-__all__ = ["ElectronicImport", "PopulationRow", "Reconciliation", "ReconciliationResult", "RegistryRow",
-           "utcnow"]
+__all__ = [
+    "ElectronicImport",
+    "PopulationRow",
+    "Reconciliation",
+    "ReconciliationResult",
+    "RegistryRow",
+    "utcnow",
+]
 
 
 class RegistryRow(Base):
@@ -69,14 +75,14 @@ class ReconciliationResult(Base):
     __tablename__ = "reconciliation_results"
 
     dossier_id: Mapped[str] = mapped_column(
-        String(64), ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
+        String(64), ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True
+    )
     source: Mapped[str] = mapped_column(String(16), primary_key=True, doc="registry | population")
     verdict: Mapped[str] = mapped_column(String(16), doc="match | mismatch | missing | ambiguous")
     matched_by: Mapped[str | None] = mapped_column(String(32))
     candidates: Mapped[int] = mapped_column(Integer, default=0)
     differences_json: Mapped[str] = mapped_column(Text, default="[]")
     notes_json: Mapped[str] = mapped_column(Text, default="[]")
-    reconciled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     __table_args__ = (Index("ix_reconciliation_results_source_verdict", "source", "verdict"),)
 
@@ -87,9 +93,11 @@ class Reconciliation(Base):
     __tablename__ = "reconciliations"
 
     dossier_id: Mapped[str] = mapped_column(
-        String(64), ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
-    overall: Mapped[str] = mapped_column(String(16), index=True,
-                                         doc="ok | check_reading | missing | duplicate | verify")
+        String(64), ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True
+    )
+    overall: Mapped[str] = mapped_column(
+        String(16), index=True, doc="ok | check_reading | missing | duplicate | verify"
+    )
     reconciled_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -6,19 +6,22 @@ import logging
 from pathlib import Path
 
 import click
+from sqlalchemy.orm import Session
+from tqdm import tqdm
 
+from reconcile.importer import import_file, import_sql, load_mapping
+from reconcile.run import reconcile_all
 from sohoa.settings import Settings
+from storage.db import ensure_migrated, session_factory
 
 log = logging.getLogger(__name__)
 
 SHOWN_ERRORS = 20
 
 
-def open_session(data_dir: Path | None = None):  # type: ignore[no-untyped-def]
+def open_session(data_dir: Path | None = None) -> Session:
     """A session on the deployment's metadata database, migrated to the newest revision."""
-    from storage.db import ensure_migrated, session_factory
-
-    settings = Settings(data_dir=data_dir) if data_dir else Settings()  # type: ignore[call-arg]
+    settings = Settings(data_dir=data_dir) if data_dir else Settings()
     url = settings.sqlalchemy_url
     ensure_migrated(url)
     return session_factory(url)()
@@ -26,22 +29,41 @@ def open_session(data_dir: Path | None = None):  # type: ignore[no-untyped-def]
 
 @click.group("electronic")
 def electronic() -> None:
-    """Electronic data the paper records are compared with: the vehicle registry and the population database."""
+    """Electronic data the records are compared with: the vehicle registry and the population database."""
 
 
 @electronic.command("import")
 @click.argument("kind", type=click.Choice(["registry", "population"]))
 @click.argument("file", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False, exists=True),
-              help="JSON {\"their header\": \"our field\"} or CSV lines 'their header,our field'.")
+@click.option(
+    "--mapping",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help='JSON {"their header": "our field"} or CSV lines \'their header,our field\'.',
+)
 @click.option("--url", help="Read from this SQLAlchemy database URL instead of a file (needs --table).")
 @click.option("--table", help="Table to read with --url.")
-@click.option("--batch", type=click.IntRange(100, 1_000_000), default=10_000, show_default=True,
-              help="Rows per transaction.")
-@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Data directory (SOHOA_DATA_DIR).")
+@click.option(
+    "--batch",
+    type=click.IntRange(100, 1_000_000),
+    default=10_000,
+    show_default=True,
+    help="Rows per transaction.",
+)
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Data directory (SOHOA_DATA_DIR)."
+)
 @click.pass_context
-def import_cmd(ctx: click.Context, kind: str, file: Path | None, mapping: Path | None, url: str | None,
-               table: str | None, batch: int, data_dir: Path | None) -> None:
+def import_cmd(
+    ctx: click.Context,
+    *,
+    kind: str,
+    file: Path | None,
+    mapping: Path | None,
+    url: str | None,
+    table: str | None,
+    batch: int,
+    data_dir: Path | None,
+) -> None:
     """Load KIND rows (registry or population) from FILE (CSV or XLSX) or from --url/--table.
 
     Columns are named as in shared/fields.md (registry: plate_number, chassis_number, engine_number,
@@ -49,8 +71,6 @@ def import_cmd(ctx: click.Context, kind: str, file: Path | None, mapping: Path |
     full_name, birth_date, address) or renamed by --mapping. Re-importing replaces rows by key.
     Malformed rows are reported by line and skipped; exit status 1 when any was.
     """
-    from reconcile.importer import import_file, import_sql, load_mapping
-
     if (file is None) == (url is None):
         raise click.UsageError("give either FILE or --url with --table")
     if url is not None and not table:
@@ -58,7 +78,7 @@ def import_cmd(ctx: click.Context, kind: str, file: Path | None, mapping: Path |
     names = load_mapping(mapping)
     with open_session(data_dir) as session:
         if url is not None and table:
-            report = import_sql(session, kind, url, table, names, batch)
+            report = import_sql(session, kind, url, table, names, batch=batch)
         else:
             assert file is not None
             report = import_file(session, kind, file, names, batch)
@@ -66,21 +86,25 @@ def import_cmd(ctx: click.Context, kind: str, file: Path | None, mapping: Path |
         click.echo(f"{report.source}: line {line}: {reason}", err=True)
     if len(report.errors) > SHOWN_ERRORS:
         click.echo(f"... and {len(report.errors) - SHOWN_ERRORS} more malformed rows", err=True)
-    click.echo(f"{kind}: {report.rows_read} rows read, {report.rows_loaded} loaded, "
-               f"{report.rows_rejected} rejected")
+    click.echo(
+        f"{kind}: {report.rows_read} rows read, {report.rows_loaded} loaded, {report.rows_rejected} rejected"
+    )
     ctx.exit(1 if report.errors else 0)
 
 
 @electronic.command("reconcile")
-@click.option("--batch", type=click.IntRange(100, 100_000), default=5000, show_default=True,
-              help="Records per transaction.")
-@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Data directory (SOHOA_DATA_DIR).")
+@click.option(
+    "--batch",
+    type=click.IntRange(100, 100_000),
+    default=5000,
+    show_default=True,
+    help="Records per transaction.",
+)
+@click.option(
+    "--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Data directory (SOHOA_DATA_DIR)."
+)
 def reconcile_cmd(batch: int, data_dir: Path | None) -> None:
     """Compare every stored record with the registry and population rows and store the verdicts."""
-    from tqdm import tqdm
-
-    from reconcile.run import reconcile_all
-
     with open_session(data_dir) as session, tqdm(desc="records", unit="record", disable=None) as bar:
         summary = reconcile_all(session, batch=batch, progress=bar.update)
     click.echo(f"{summary.records} records reconciled")

@@ -31,19 +31,41 @@ def session(db_url: str) -> Iterator[Session]:
     dispose_engine(db_url)
 
 
-def store_records(session: Session, records: Mapping[str, Mapping[str, str | None]],
-                  places: Mapping[str, tuple[str, str]] | None = None, status: str = "processed") -> None:
+def store_records(
+    session: Session,
+    records: Mapping[str, Mapping[str, str | None]],
+    places: Mapping[str, tuple[str, str]] | None = None,
+    status: str = "processed",
+) -> None:
     """Store dossiers and their fields in the core tables, as the pipeline would."""
     places = places or {}
-    session.execute(insert(DossierRow), [
-        {"id": d, "source": f"{d}.pdf", "sha256": d.ljust(64, "0"), "status": status, "page_count": 4,
-         "commune": places.get(d, ("Phường Hoàn Kiếm", "Thành phố Hà Nội"))[0],
-         "province": places.get(d, ("Phường Hoàn Kiếm", "Thành phố Hà Nội"))[1]}
-        for d in records])
+    session.execute(
+        insert(DossierRow),
+        [
+            {
+                "id": d,
+                "source": f"{d}.pdf",
+                "sha256": d.ljust(64, "0"),
+                "status": status,
+                "page_count": 4,
+                "commune": places.get(d, ("Phường Hoàn Kiếm", "Thành phố Hà Nội"))[0],
+                "province": places.get(d, ("Phường Hoàn Kiếm", "Thành phố Hà Nội"))[1],
+            }
+            for d in records
+        ],
+    )
     fields = [
-        {"dossier_id": d, "name": name, "value": value, "confidence": 0.95, "needs_review": value is None,
-         "reviewed": False}
-        for d, values in records.items() for name, value in values.items()]
+        {
+            "dossier_id": d,
+            "name": name,
+            "value": value,
+            "confidence": 0.95,
+            "needs_review": value is None,
+            "reviewed": False,
+        }
+        for d, values in records.items()
+        for name, value in values.items()
+    ]
     if fields:
         session.execute(insert(FieldRow), fields)
     session.commit()

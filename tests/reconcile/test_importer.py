@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import sqlite3
 from pathlib import Path
@@ -30,18 +31,23 @@ def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 
 
 def test_malformed_csv_rows_are_reported_by_line_and_skipped(session: Session, tmp_path: Path) -> None:
-    text = "\n".join([
-        POP_HEADER,                                                         # line 1
-        "001090000001,NGUYỄN VĂN AN,1990-05-12,\"12 Hàng Bạc, Phường Hoàn Kiếm, Hà Nội\"",  # 2 ok
-        "001090000002,TRẦN THỊ BÌNH,12/05/1990,Hà Nội",                      # 3 ok (dd/mm/yyyy)
-        "001090000003,LÊ VĂN C,1990-05-12",                                  # 4 three columns
-        "00109000000X,PHẠM VĂN D,1990-05-12,Hà Nội",                         # 5 letter in the ID
-        "001090000005,HOÀNG E,1990-13-40,Hà Nội",                            # 6 impossible date
-        ",VŨ F,1990-01-01,Hà Nội",                                           # 7 no ID
-        "",                                                                  # 8 blank: ignored
-        "\"001090000006\",\"ĐỖ\nG\",1991-01-01,Hà Nội",                     # 9-10 quoted newline: ok
-        "12345,BÙI H,1990-01-01,Hà Nội",                                     # 11 five digits
-    ]) + "\n"
+    text = (
+        "\n".join(
+            [
+                POP_HEADER,  # line 1
+                '001090000001,NGUYỄN VĂN AN,1990-05-12,"12 Hàng Bạc, Phường Hoàn Kiếm, Hà Nội"',  # 2 ok
+                "001090000002,TRẦN THỊ BÌNH,12/05/1990,Hà Nội",  # 3 ok (dd/mm/yyyy)
+                "001090000003,LÊ VĂN C,1990-05-12",  # 4 three columns
+                "00109000000X,PHẠM VĂN D,1990-05-12,Hà Nội",  # 5 letter in the ID
+                "001090000005,HOÀNG E,1990-13-40,Hà Nội",  # 6 impossible date
+                ",VŨ F,1990-01-01,Hà Nội",  # 7 no ID
+                "",  # 8 blank: ignored
+                '"001090000006","ĐỖ\nG",1991-01-01,Hà Nội',  # 9-10 quoted newline: ok
+                "12345,BÙI H,1990-01-01,Hà Nội",  # 11 five digits
+            ]
+        )
+        + "\n"
+    )
     path = tmp_path / "population.csv"
     path.write_text(text, encoding="utf-8")
     report = import_file(session, "population", path)
@@ -72,11 +78,17 @@ def test_invalid_utf8_and_bad_identifiers_are_rejected_not_fixed(session: Sessio
     path = tmp_path / "registry.csv"
     path.write_bytes(b"\n".join([header, good, bad_bytes, bad_chars, no_keys]) + b"\n")
     report = import_file(session, "registry", path)
-    assert report.errors == [(3, "not valid UTF-8"),
-                             (4, "chassis_number has characters other than letters, digits, space, '.', '-', '/'"),
-                             (5, "no plate, chassis or engine number")]
+    assert report.errors == [
+        (3, "not valid UTF-8"),
+        (4, "chassis_number has characters other than letters, digits, space, '.', '-', '/'"),
+        (5, "no plate, chassis or engine number"),
+    ]
     row = session.scalars(select(RegistryRow)).one()
-    assert (row.chassis_key, row.engine_key, row.plate_key) == ("RLHJC5210KY123456", "JC52E1234567", "29B112345")
+    assert (row.chassis_key, row.engine_key, row.plate_key) == (
+        "RLHJC5210KY123456",
+        "JC52E1234567",
+        "29B112345",
+    )
     assert row.chassis_tail == "KY123456"
     assert row.chassis_number == "RLHJC5210KY123456" and row.plate_number == "29-B1 123.45"
 
@@ -94,12 +106,27 @@ def test_reimport_replaces_rows_by_key(session: Session, tmp_path: Path, world: 
     assert "CHỦ MỚI" in names and world.registry_rows[0]["owner_name"] not in names
 
 
-def test_mapping_file_renames_headers_and_unknown_headers_are_refused(session: Session, tmp_path: Path) -> None:
+def test_mapping_file_renames_headers_and_unknown_headers_are_refused(
+    session: Session, tmp_path: Path
+) -> None:
     mapping = tmp_path / "map.json"
-    mapping.write_text(json.dumps({"Số định danh": "id_number", "Họ và tên": "full_name", "Ngày sinh": "birth_date",
-                                   "Nơi thường trú": "address"}, ensure_ascii=False), encoding="utf-8")
-    path = _write_csv(tmp_path / "dan_cu.csv", ["Số định danh", "Họ và tên", "Ngày sinh", "Nơi thường trú", "Ghi chú"],
-                      [["038190000123", "LÊ THỊ HÀ", "01.02.1990", "Thanh Hóa", "x"]])
+    mapping.write_text(
+        json.dumps(
+            {
+                "Số định danh": "id_number",
+                "Họ và tên": "full_name",
+                "Ngày sinh": "birth_date",
+                "Nơi thường trú": "address",
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    path = _write_csv(
+        tmp_path / "dan_cu.csv",
+        ["Số định danh", "Họ và tên", "Ngày sinh", "Nơi thường trú", "Ghi chú"],
+        [["038190000123", "LÊ THỊ HÀ", "01.02.1990", "Thanh Hóa", "x"]],
+    )
     report = import_file(session, "population", path, load_mapping(mapping))
     assert report.rows_loaded == 1 and not report.errors
     row = session.get(PopulationRow, "038190000123")
@@ -108,14 +135,15 @@ def test_mapping_file_renames_headers_and_unknown_headers_are_refused(session: S
         import_file(session, "population", path)
 
 
-def test_xlsx_input_streams_rows_and_rejects_numbers_that_lost_their_zeros(session: Session, tmp_path: Path,
-                                                                           world: World) -> None:
+def test_xlsx_input_streams_rows_and_rejects_numbers_that_lost_their_zeros(
+    session: Session, tmp_path: Path, world: World
+) -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(list(COLUMNS["population"]))
     for r in world.population_rows:
         ws.append([r[c] for c in COLUMNS["population"]])
-    import datetime as dt
+
     ws.append(["079085000001", "TRẦN VĂN DATE", dt.datetime(1985, 3, 4), "TP Hồ Chí Minh"])  # a date cell
     ws.append([1090000777, "ZERO LOST", "1990-01-01", "Hà Nội"])  # a numeric cell: the leading 00 is gone
     path = tmp_path / "population.xlsx"
@@ -131,13 +159,29 @@ def test_sql_source_is_read_from_another_database(session: Session, tmp_path: Pa
     other = tmp_path / "national.db"
     con = sqlite3.connect(other)
     con.execute("CREATE TABLE xe (bien_so TEXT, so_khung TEXT, so_may TEXT, chu_xe TEXT, dinh_danh TEXT)")
-    con.executemany("INSERT INTO xe VALUES (?,?,?,?,?)",
-                    [(r["plate_number"], r["chassis_number"], r["engine_number"], r["owner_name"],
-                      r["owner_id_number"]) for r in world.registry_rows] + [(None, None, None, "NO KEYS", None)])
+    con.executemany(
+        "INSERT INTO xe VALUES (?,?,?,?,?)",
+        [
+            (
+                r["plate_number"],
+                r["chassis_number"],
+                r["engine_number"],
+                r["owner_name"],
+                r["owner_id_number"],
+            )
+            for r in world.registry_rows
+        ]
+        + [(None, None, None, "NO KEYS", None)],
+    )
     con.commit()
     con.close()
-    mapping = {"bien_so": "plate_number", "so_khung": "chassis_number", "so_may": "engine_number",
-               "chu_xe": "owner_name", "dinh_danh": "owner_id_number"}
+    mapping = {
+        "bien_so": "plate_number",
+        "so_khung": "chassis_number",
+        "so_may": "engine_number",
+        "chu_xe": "owner_name",
+        "dinh_danh": "owner_id_number",
+    }
     report = import_sql(session, "registry", f"sqlite:///{other}", "xe", mapping, batch=3)
     assert report.rows_loaded == len(world.registry_rows)
     assert report.errors == [(len(world.registry_rows) + 1, "no plate, chassis or engine number")]

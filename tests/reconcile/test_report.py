@@ -53,12 +53,20 @@ def _fill(session: Session, world: World) -> None:
 def test_campaign_counts_per_commune(session: Session, world: World) -> None:
     _fill(session, world)
     match_id = world.case("match").dossier_id
-    session.execute(update(FieldRow).where(FieldRow.dossier_id == match_id, FieldRow.name.in_(["brand", "color"]))
-                    .values(reviewed=True))
+    session.execute(
+        update(FieldRow)
+        .where(FieldRow.dossier_id == match_id, FieldRow.name.in_(["brand", "color"]))
+        .values(reviewed=True)
+    )
     # an approved dossier is done whatever reconciliation said; an "ok" one with a field left to review is not
-    session.execute(update(DossierRow).where(DossierRow.id == world.case("moved").dossier_id).values(status="approved"))
-    session.execute(update(FieldRow).where(FieldRow.dossier_id == world.case("old_address").dossier_id,
-                                           FieldRow.name == "brand").values(needs_review=True))
+    session.execute(
+        update(DossierRow).where(DossierRow.id == world.case("moved").dossier_id).values(status="approved")
+    )
+    session.execute(
+        update(FieldRow)
+        .where(FieldRow.dossier_id == world.case("old_address").dossier_id, FieldRow.name == "brand")
+        .values(needs_review=True)
+    )
     session.commit()
     rows = {r.unit: r for r in campaign(session)}
     assert set(rows) == {HK[0], SG[0]}
@@ -71,9 +79,13 @@ def test_campaign_counts_per_commune(session: Session, world: World) -> None:
                 source, verdict = key.split("_", 1)
                 assert got.verdicts[source][verdict] == n, (commune, key)
         assert got.reconciled == want["dossiers"]
-        done = {c.dossier_id for c in world.cases if places[c.dossier_id][0] == commune
-                and ((c.expect["overall"] == "ok" and None not in c.record.values()) or c.kind == "moved")
-                and c.kind != "old_address"}  # unread fields (None) still need review
+        done = {
+            c.dossier_id
+            for c in world.cases
+            if places[c.dossier_id][0] == commune
+            and ((c.expect["overall"] == "ok" and None not in c.record.values()) or c.kind == "moved")
+            and c.kind != "old_address"
+        }  # unread fields (None) still need review
         assert got.done == len(done), commune
         assert got.share_done == pytest.approx(len(done) / want["dossiers"])
     assert rows[HK[0]].rejected == 1

@@ -34,8 +34,11 @@ def test_each_kind_of_discrepancy_gets_its_verdict(reconciled: Session, world: W
     wrong = []
     for case in world.cases:
         got = reconciliation_for(reconciled, case.dossier_id)
-        seen = {"registry": got["registry"]["verdict"], "population": got["population"]["verdict"],
-                "overall": got["status"]}
+        seen = {
+            "registry": got["registry"]["verdict"],
+            "population": got["population"]["verdict"],
+            "overall": got["status"],
+        }
         if seen != case.expect:
             wrong.append((case.kind, seen, case.expect))
     assert not wrong
@@ -76,8 +79,12 @@ def test_typo_chassis_is_found_by_engine_and_suffix_case_by_suffix(reconciled: S
 
 def test_rerun_replaces_results_and_follows_new_electronic_data(reconciled: Session, world: World) -> None:
     case = world.case("missing")
-    person = {"id_number": case.record["owner_id_number"], "full_name": case.record["owner_name"],
-              "birth_date": case.record["owner_birth_date"], "address": case.record["owner_address"]}
+    person = {
+        "id_number": case.record["owner_id_number"],
+        "full_name": case.record["owner_name"],
+        "birth_date": case.record["owner_birth_date"],
+        "address": case.record["owner_address"],
+    }
     load_rows(reconciled, "population", [(2, person)], "late.csv")
     reconcile_all(reconciled)
     got = reconciliation_for(reconciled, case.dossier_id)

@@ -52,7 +52,6 @@ def upgrade() -> None:
         sa.Column("candidates", sa.Integer(), nullable=False, server_default="0"),
         sa.Column("differences_json", sa.Text(), nullable=False, server_default="[]"),
         sa.Column("notes_json", sa.Text(), nullable=False, server_default="[]"),
-        sa.Column("reconciled_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_reconciliation_results_source_verdict", "reconciliation_results", ["source", "verdict"])
 
