@@ -75,7 +75,7 @@ def next_version(store: ObjectStore, root: str, at_least: int = 1) -> int:
 
 
 def build_bag(workdir: Path, payload: Mapping[str, Source], info: Mapping[str, str]) -> Path:
-    """Write ``payload`` (relative names under ``data/``) into a new BagIt bag in ``workdir``."""
+    """Write ``payload`` into a new BagIt bag in ``workdir``; names are relative to the bag's ``data/``."""
     bag_dir = workdir / "bag"
     bag_dir.mkdir()
     for name, source in payload.items():

@@ -1,7 +1,8 @@
 """The MinIO backend of the object store (any S3-compatible server), with the ``minio`` client.
 
 Large objects go up as multipart uploads read part by part from the stream, so a
-file is never held whole in memory (at most about one part). Failures become
+file is never held whole in memory: at most a few parts (``parallel_uploads``
+parts in flight, each buffered while signed and sent). Failures become
 ``StorageError`` with a reason a clerk can act on (wrong key, endpoint
 unreachable, bucket missing); a missing object is ``NotFound``.
 """
@@ -56,6 +57,7 @@ class MinioObjectStore:
         part_size: int = 16 * 1024 * 1024,
         create_bucket: bool = True,
         any_keys: bool = False,
+        parallel_uploads: int = 2,
         http: urllib3.PoolManager | None = None,
     ) -> None:
         if part_size < MIN_PART:
@@ -63,6 +65,7 @@ class MinioObjectStore:
         self.endpoint = endpoint
         self.bucket = bucket
         self.part_size = part_size
+        self.parallel_uploads = max(1, parallel_uploads)
         self._check: Callable[[str], str] = check_any_key if any_keys else check_key
         self.client = Minio(endpoint, access_key=access_key, secret_key=secret_key, secure=secure,
                             region=region, http_client=http or http_client())
@@ -108,7 +111,8 @@ class MinioObjectStore:
         self._check(key)
         self.ensure_bucket()
         self._call("upload", key, lambda: self.client.put_object(
-            self.bucket, key, stream, length, part_size=self.part_size))
+            self.bucket, key, stream, length, part_size=self.part_size,
+            num_parallel_uploads=self.parallel_uploads))
         log.debug("stored s3://%s/%s", self.bucket, key)
 
     def get_bytes(self, key: str) -> bytes:

@@ -52,17 +52,17 @@ def pipeline_payload(store: ObjectStore, info: DossierInfo, record: Mapping[str,
     """The package payload from what the pipeline stored for the dossier, plus the record JSON."""
     did = info.dossier_id
     payload: dict[str, Source] = {
-        "data/record.json": json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"),
+        "record.json": json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8"),
     }
     opener: Callable[[str], BinaryIO] = store.open
     if store.exists(dossier_key(did, "searchable.pdf")):
-        payload["data/searchable.pdf"] = partial(opener, dossier_key(did, "searchable.pdf"))
+        payload["searchable.pdf"] = partial(opener, dossier_key(did, "searchable.pdf"))
     for index in range(1, info.page_count + 1):
         key = page_key(did, index, "ocr", "hocr")
         if store.exists(key):
-            payload[f"data/ocr/page-{index:04d}.hocr"] = partial(opener, key)
+            payload[f"ocr/page-{index:04d}.hocr"] = partial(opener, key)
     for key in store.list(f"{did}/source"):
-        payload[f"data/scans/{key.rsplit('/', 1)[-1]}"] = partial(opener, key)
+        payload[f"scans/{key.rsplit('/', 1)[-1]}"] = partial(opener, key)
     return payload
 
 

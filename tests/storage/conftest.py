@@ -26,8 +26,15 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import boto3
+import psycopg
 import pytest
+
+from storage.db import dispose_engine, migrate, session_factory
+from storage.minio_store import MinioObjectStore
+from storage.repository import Repository
 
 MOTO_CHILD = """
 import sys, time
@@ -66,18 +73,14 @@ class S3Server:
     access_key: str
     secret_key: str
 
-    def store(self, bucket: str | None = None, **kwargs: object):  # type: ignore[no-untyped-def]
+    def store(self, bucket: str | None = None, **kwargs: Any) -> MinioObjectStore:
         """A MinioObjectStore on a fresh (or the given) bucket, with small parts."""
-        from storage.minio_store import MinioObjectStore
-
         kwargs.setdefault("part_size", 5 * 1024 * 1024)
-        return MinioObjectStore(self.host, self.access_key, self.secret_key,
-                                bucket or f"t-{uuid.uuid4().hex[:12]}", secure=False, **kwargs)  # type: ignore[arg-type]
+        name = bucket or f"t-{uuid.uuid4().hex[:12]}"
+        return MinioObjectStore(self.host, self.access_key, self.secret_key, name, secure=False, **kwargs)
 
-    def boto3(self):  # type: ignore[no-untyped-def]
+    def boto3(self) -> Any:
         """A boto3 S3 client: a different standard client than the one sohoa uses."""
-        import boto3
-
         return boto3.client("s3", endpoint_url=self.url, region_name="us-east-1",
                             aws_access_key_id=self.access_key, aws_secret_access_key=self.secret_key)
 
@@ -85,8 +88,6 @@ class S3Server:
 @pytest.fixture(scope="session")
 def s3() -> Iterator[S3Server]:
     """moto's S3 server on loopback in a child process, enforcing signed requests."""
-    import boto3
-
     port = free_port()
     env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="3")  # 3 unsigned IAM calls to make the user
     child = subprocess.Popen([sys.executable, "-c", MOTO_CHILD, str(port)], env=env, stdin=subprocess.PIPE,
@@ -96,10 +97,12 @@ def s3() -> Iterator[S3Server]:
         iam = boto3.client("iam", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
                            aws_access_key_id="AKIABOOTSTRAP000", aws_secret_access_key="bootstrap-secret")
         iam.create_user(UserName="sohoa")
-        policy = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}
+        allow_s3 = {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+        policy = {"Version": "2012-10-17", "Statement": [allow_s3]}
         iam.put_user_policy(UserName="sohoa", PolicyName="s3-all", PolicyDocument=json.dumps(policy))
         key = iam.create_access_key(UserName="sohoa")["AccessKey"]
-        yield S3Server(f"127.0.0.1:{port}", f"http://127.0.0.1:{port}", key["AccessKeyId"], key["SecretAccessKey"])
+        host = f"127.0.0.1:{port}"
+        yield S3Server(host, f"http://{host}", key["AccessKeyId"], key["SecretAccessKey"])
     finally:
         assert child.stdin is not None
         child.stdin.close()
@@ -132,8 +135,6 @@ class PgServer:
 
     def new_database(self) -> str:
         """Create an empty database; return its SQLAlchemy URL."""
-        import psycopg
-
         name = f"t_{uuid.uuid4().hex[:12]}"
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
                              autocommit=True) as conn:
@@ -170,8 +171,6 @@ def pg() -> Iterator[PgServer]:
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database URL: SQLite in a temp folder, then PostgreSQL."""
-    from storage.db import dispose_engine
-
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'meta.db'}"
     else:
@@ -181,10 +180,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def repo(db_url: str):  # type: ignore[no-untyped-def]
+def repo(db_url: str) -> Repository:
     """A Repository on a migrated fresh database (both backends)."""
-    from storage.db import migrate, session_factory
-    from storage.repository import Repository
-
     migrate(db_url)
     return Repository(session_factory(db_url))

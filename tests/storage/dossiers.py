@@ -11,7 +11,8 @@ def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def make_dossier(n: int = 1, *, flagged: bool = True, status: DossierStatus = DossierStatus.PROCESSED) -> Dossier:
+def make_dossier(n: int = 1, *, flagged: bool = True,
+                 status: DossierStatus = DossierStatus.PROCESSED) -> Dossier:
     """A processed dossier with 2 pages and 4 fields (one flagged unless ``flagged=False``)."""
     source_sha = sha(f"source-{n}")
     did = f"d-{source_sha[:16]}"
@@ -24,17 +25,18 @@ def make_dossier(n: int = 1, *, flagged: bool = True, status: DossierStatus = Do
              image_key=f"{did}/{i:04d}_prepared.png", stages=("ingest", "prepare", "read"))
         for i in (1, 2)
     )
+    name, box = "NGUYỄN THỊ HỒNG NHUNG", BBox(x0=10, y0=20, x1=300, y1=60)
     fields = {
-        "owner_name": FieldValue(value="NGUYỄN THỊ HỒNG NHUNG", confidence=0.97, needs_review=False, page=1,
-                                 bbox=BBox(x0=10, y0=20, x1=300, y1=60), reasons=("dictionary",),
-                                 readings=(Reading(raw="NGUYỄN THỊ HỒNG NHUNG", value="NGUYỄN THỊ HỒNG NHUNG",
-                                                   page=1, bbox=BBox(x0=10, y0=20, x1=300, y1=60),
-                                                   confidence=0.97),)),
+        "owner_name": FieldValue(value=name, confidence=0.97, needs_review=False, page=1, bbox=box,
+                                 reasons=("dictionary",),
+                                 readings=(Reading(raw=name, value=name, page=1, bbox=box, confidence=0.97),)),
         "owner_address": FieldValue(value="Số 12 phố Hàng Bạc, Phường Hoàn Kiếm, Thành phố Hà Nội",
                                     confidence=0.93, needs_review=False, page=1),
-        "plate_number": FieldValue(value=f"29A-123.{n % 100:02d}", confidence=0.99, needs_review=False, page=1),
+        "plate_number": FieldValue(value=f"29A-123.{n % 100:02d}", confidence=0.99, needs_review=False,
+                                   page=1),
         "chassis_number": FieldValue(value="RLHJC5210MY012345", confidence=0.42 if flagged else 0.98,
-                                     needs_review=flagged, page=2, reasons=("check digit",) if flagged else ()),
+                                     needs_review=flagged, page=2,
+                                     reasons=("check digit",) if flagged else ()),
         "engine_number": FieldValue(value=None, confidence=0.0, needs_review=flagged, reasons=("not found",)),
     }
     return Dossier(dossier_id=did, source=f"hồ sơ {n}.pdf", sha256=source_sha, status=status, pages=pages,

@@ -10,6 +10,7 @@ from sqlalchemy import event, func, select
 
 from sohoa.errors import Conflict, NotFound
 from sohoa.model import DossierStatus, FieldValue
+from storage.db import get_engine
 from storage.repository import FIELDS, PAGES, Repository
 from tests.storage.dossiers import make_dossier
 
@@ -53,8 +54,6 @@ def test_missing_dossier_is_not_found(repo: Repository) -> None:
 
 def test_crash_mid_save_leaves_nothing_and_rerun_completes(repo: Repository, db_url: str) -> None:
     """A failure while writing the fields rolls back the dossier row and its pages too."""
-    from storage.db import get_engine
-
     dossier = make_dossier(3)
     engine = get_engine(db_url)
 
