@@ -26,10 +26,11 @@ def make_dossier(n: int = 1, *, flagged: bool = True,
         for i in (1, 2)
     )
     name, box = "NGUYỄN THỊ HỒNG NHUNG", BBox(x0=10, y0=20, x1=300, y1=60)
+    reading = Reading(raw=name, value=name, page=1, bbox=box, confidence=0.97)
     fields = {
         "owner_name": FieldValue(value=name, confidence=0.97, needs_review=False, page=1, bbox=box,
                                  reasons=("dictionary",),
-                                 readings=(Reading(raw=name, value=name, page=1, bbox=box, confidence=0.97),)),
+                                 readings=(reading,)),
         "owner_address": FieldValue(value="Số 12 phố Hàng Bạc, Phường Hoàn Kiếm, Thành phố Hà Nội",
                                     confidence=0.93, needs_review=False, page=1),
         "plate_number": FieldValue(value=f"29A-123.{n % 100:02d}", confidence=0.99, needs_review=False,
