@@ -47,7 +47,8 @@ def check_source(source: Source, settings: Settings) -> None:
     for page in pages:
         frames += check_file(page, settings)
         if frames > settings.max_pages:
-            raise InputRejected(f"folder has over {settings.max_pages} pages (limit)", path=str(source.path))
+            limit = settings.max_pages
+            raise InputRejected(f"folder has more than {limit} pages (limit {limit})", path=str(source.path))
 
 
 def check_file(path: Path, settings: Settings) -> int:

@@ -9,6 +9,7 @@ Pixels are kept as stored: turning pages upright is the OCR stage's job.
 
 from __future__ import annotations
 
+import gc
 import io
 import itertools
 import logging
@@ -37,6 +38,7 @@ MIN_DPI, MAX_DPI = 72, 600
 MAX_PLAUSIBLE_SHORT_SIDE_IN = 17.0  # A2's short side is 16.5 in; beyond that a metadata DPI is a default
 GREY_CHROMA_TOLERANCE = 12  # largest channel spread still counted as grey in a rendered page
 COVER_TOLERANCE = 0.01  # share of the page size an embedded scan may miss by and still "cover" it
+READER_PAGES = 8  # pages read through one PdfReader before it (and its object cache) is replaced
 SCAN_PAGE_OPS = frozenset({b"q", b"Q", b"cm", b"Do", b"gs"})
 DECODE_ERRORS = (
     OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, KeyError, TypeError,
@@ -68,7 +70,8 @@ def iter_pages(source: Source, settings: Settings, *, embedded: bool = True) -> 
         frames = _image_frames(source.path, settings)
     for index, (image, dpi) in enumerate(frames, start=1):
         if index > settings.max_pages:
-            raise InputRejected(f"over {settings.max_pages} pages (limit)", path=str(source.path))
+            limit = settings.max_pages
+            raise InputRejected(f"more than {limit} pages (limit {limit})", path=str(source.path))
         yield RasterPage(index=index, image=image, dpi=dpi, sha256=sha256_pixels(image))
 
 
@@ -156,7 +159,11 @@ def _next_frame(frames: ImageSequence.Iterator, number: int, path: Path) -> tupl
 
 
 def _pdf_pages(path: Path, settings: Settings, embedded: bool) -> Iterator[tuple[np.ndarray, int]]:
-    """A PDF's pages one at a time: the embedded scan where a page is one, else poppler's render."""
+    """A PDF's pages one at a time: the embedded scan where a page is one, else poppler's render.
+
+    pypdf caches every object it has read (image streams included), so the reader is
+    reopened every ``READER_PAGES`` pages to keep memory bounded by a few pages.
+    """
     with path.open("rb") as fh:
         reader = open_pdf(fh, path)
         try:
@@ -164,9 +171,13 @@ def _pdf_pages(path: Path, settings: Settings, embedded: bool) -> Iterator[tuple
         except Exception as e:  # malformed page tree
             raise InputRejected("unreadable PDF page tree", path=str(path)) from e
         for number in range(1, count + 1):
-            page = reader.pages[number - 1]
-            scan = _embedded_scan(page, number, path, settings) if embedded else None
+            if number % READER_PAGES == 0:
+                del reader  # pypdf's objects point at their reader: free the cycle now
+                gc.collect()
+                reader = open_pdf(fh, path)
+            scan = _embedded_scan(reader.pages[number - 1], number, path, settings) if embedded else None
             yield scan if scan is not None else _render(path, number, settings)
+            del scan
 
 
 def _render(path: Path, number: int, settings: Settings) -> tuple[np.ndarray, int]:

@@ -154,3 +154,12 @@ def test_folder_with_a_bad_page_is_rejected_naming_that_page(tmp_path: Path, ctx
     results = ingest_batch([folder], ctx)
     assert results["ho-so-12"].reason == "not a JPEG (content is HTML)"
     assert results["ho-so-12"].path == str(folder / "scan-001.jpg")
+
+
+def test_folder_over_the_page_limit(tmp_path: Path) -> None:
+    folder = tmp_path / "ho-so"
+    folder.mkdir()
+    for n in range(3):
+        Image.fromarray(text_page(30, label=str(n))).save(folder / f"{n}.png")
+    with pytest.raises(InputRejected, match=r"folder has more than 2 pages \(limit 2\)"):
+        check_source(Source(folder, "folder", "ho-so"), Settings(max_pages=2))

@@ -5,9 +5,12 @@ The thresholds in ingest/quality.py were picked from these generated pages' scor
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
+from PIL import Image
 
 from ingest.quality import BLUR_SHARPNESS, LOW_CONTRAST, assess
 from tests.ingest.pagegen import text_page
@@ -70,3 +73,18 @@ def test_colour_page_and_blank_page() -> None:
     blank = assess(np.full((1754, 1240), 250, np.uint8), 150)
     assert blank.rescan_advised is False
     assert blank.sharpness == 0.0
+
+
+@pytest.mark.parametrize("name", ["phototest.tif", "eurotext.tif"])
+def test_real_scans_are_not_flagged(real_scans: Path, name: str) -> None:
+    with Image.open(real_scans / name) as scan:
+        dpi = round(scan.info["dpi"][0])
+        quality = assess(np.asarray(scan.convert("L")), dpi)
+    assert quality.reasons == ()
+    assert quality.sharpness > BLUR_SHARPNESS
+
+
+def test_real_scan_blurred_is_flagged(real_scans: Path) -> None:
+    with Image.open(real_scans / "eurotext.tif") as scan:
+        blurred = cv2.GaussianBlur(np.asarray(scan.convert("L")), (0, 0), 2.0)
+    assert "blurred" in assess(blurred, 300).reasons

@@ -140,3 +140,13 @@ def test_natural_key_orders_numbers_as_numbers() -> None:
     names = ["trang10.png", "Trang2.png", "trang1.png", "trang1a.png", "bia.png"]
     expected = ["bia.png", "trang1.png", "trang1a.png", "Trang2.png", "trang10.png"]
     assert sorted(names, key=natural_key) == expected
+
+
+def test_pdf_beside_page_images_is_a_dossier_of_its_own(tmp_path: Path) -> None:
+    folder = tmp_path / "ho-so-3"
+    folder.mkdir()
+    _png(folder / "1.png", "1")
+    good_pdf(folder, "phu-luc.pdf", pages=1, dpi=40)
+    sources, rejected = discover([folder])
+    assert rejected == []
+    assert [(s.kind, s.name) for s in sources] == [("folder", "ho-so-3"), ("pdf", "ho-so-3/phu-luc.pdf")]
