@@ -157,3 +157,27 @@ def test_publish_with_a_wrong_key_fails_clearly_and_loses_nothing(s3: S3Server, 
     info = repo.dossier_info(did)
     assert (info.status, info.version, info.published_version) == ("approved", version, None)
     assert {k: scans.get_bytes(k) for k in scans.list()} == before
+
+
+def test_the_registry_contract_example_reads_the_newest_complete_version(
+        s3: S3Server, capsys: pytest.CaptureFixture[str]) -> None:
+    """The boto3 example in docs/registry-contract.md runs and skips an unfinished newer version."""
+    store = s3.store()
+    did = "d-1a2b3c4d5e6f7a8b"
+    for plate in ("29A-123.45", "29A-123.46"):
+        record = {"dossier_id": did, "fields": {"plate_number": {"value": plate}}}
+        publish_package(store, dossier_id=did, province="Thành phố Hà Nội", commune="Phường Ba Đình",
+                        payload={"record.json": json.dumps(record).encode()})
+    with pytest.raises(StorageError):  # v3 cut off before its tag manifest
+        publish_package(_FailingAfter(store, 1), dossier_id=did, province="Thành phố Hà Nội",  # type: ignore[arg-type]
+                        commune="Phường Ba Đình", payload={"record.json": b"{}"})
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "registry-contract.md").read_text(encoding="utf-8")
+    code = doc.split("```python\n", 1)[1].split("```", 1)[0]
+    code = (code.replace('"https://minio.example.gov.vn"', repr(s3.url))
+                .replace('aws_access_key_id="..."',
+                         f"aws_access_key_id={s3.access_key!r}, region_name='us-east-1'")
+                .replace('aws_secret_access_key="..."', f"aws_secret_access_key={s3.secret_key!r}")
+                .replace('BUCKET = "sohoa-exports"', f"BUCKET = {store.bucket!r}"))
+    exec(compile(code, "registry-contract.md", "exec"), {})  # our own documentation
+    root = f"exports/thanh-pho-ha-noi/phuong-ba-dinh/{did}/"
+    assert capsys.readouterr().out.strip() == f"{root}v2/ 29A-123.46"
