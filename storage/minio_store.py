@@ -97,7 +97,11 @@ class MinioObjectStore:
 
         def make() -> None:
             if not self.client.bucket_exists(self.bucket):
-                self.client.make_bucket(self.bucket)
+                try:
+                    self.client.make_bucket(self.bucket)
+                except S3Error as e:  # another process made it first
+                    if e.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                        raise
 
         self._call("create bucket", None, make)
         self._bucket_ready = True

@@ -104,7 +104,9 @@ class LocalObjectStore:
     def list(self, prefix: str = "") -> Iterator[str]:
         """Every key under ``prefix`` (temp files of unfinished writes excluded)."""
         keys = []
-        for path in self.root.rglob("*"):
+        head = prefix.rsplit("/", 1)[0] if "/" in prefix else ""
+        base = self.root / self._check(head) if head else self.root  # walk only below the prefix
+        for path in base.rglob("*"):
             if path.is_file() and not path.name.startswith(".tmp-"):
                 key = path.relative_to(self.root).as_posix()
                 if key.startswith(prefix):
