@@ -12,11 +12,11 @@ from sohoa.errors import StorageError
 from sohoa.model import DossierStatus, FieldValue
 from storage.bag import TAGMANIFEST, publish_package, verify_all, verify_package
 from storage.keys import dossier_key, page_key
-from storage.minio_store import MinioObjectStore
+from storage.minio_store import MinioObjectStore, http_client
 from storage.objectstore import LocalObjectStore, ObjectStore
 from storage.publish import publish_dossier
 from storage.repository import Repository
-from tests.storage.conftest import S3Server
+from tests.storage.conftest import S3Server, free_port
 from tests.storage.dossiers import make_dossier
 
 
@@ -145,14 +145,21 @@ def test_correction_publishes_v2_and_v1_is_unchanged(s3: S3Server, repo: Reposit
     assert [p for _, p in verify_all(exports, v1.prefix.rsplit("/v1/", 1)[0])] == [[], []]
 
 
-def test_publish_with_a_wrong_key_fails_clearly_and_loses_nothing(s3: S3Server, repo: Repository,
-                                                                   tmp_path: Path) -> None:
+@pytest.mark.parametrize("fault", ["wrong secret key", "unreachable endpoint"])
+def test_publish_to_a_bad_endpoint_fails_clearly_and_loses_nothing(s3: S3Server, repo: Repository,
+                                                                   tmp_path: Path, fault: str) -> None:
     scans = LocalObjectStore(tmp_path / "objects")
     did = _stored_dossier(repo, scans, 32)
     before = {k: scans.get_bytes(k) for k in scans.list()}
     version = repo.dossier_info(did).version
-    bad = MinioObjectStore(s3.host, s3.access_key, "wrong-secret-key-123", "sohoa-exports", secure=False)
-    with pytest.raises(StorageError, match="refused the credentials"):
+    if fault == "wrong secret key":
+        bad = MinioObjectStore(s3.host, s3.access_key, "wrong-secret-key-123", "sohoa-exports", secure=False)
+        expected = "refused the credentials"
+    else:
+        bad = MinioObjectStore(f"127.0.0.1:{free_port()}", s3.access_key, s3.secret_key, "sohoa-exports",
+                               secure=False, http=http_client(connect_timeout=1, read_timeout=2, retries=1))
+        expected = "cannot reach the S3 endpoint"
+    with pytest.raises(StorageError, match=expected):
         publish_dossier(repo, scans, bad, did, _record(repo, did), bucket="sohoa-exports")
     info = repo.dossier_info(did)
     assert (info.status, info.version, info.published_version) == ("approved", version, None)
