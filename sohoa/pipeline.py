@@ -198,21 +198,29 @@ class Pipeline:
         except InputRejected as e:
             return self._record_rejection(e)
         dossier_id = dossier_id_for(sha)
-        if self.repo.find_by_sha(sha) is not None:
-            log.info("dossier %s already stored; skipped", dossier_id)
-            return Outcome(source.name, dossier_id, "skipped")
+        stored = self.repo.find_by_sha(sha)
+        if stored is not None:
+            return self._already_stored(source.name, stored)
         try:
             dossier = self._build(source, dossier_id, sha)
         except InputRejected as e:
-            e.path = e.path or source.name
-            self.repo.save_rejection(dossier_id, source.name, sha, e.message)
-            log.warning("rejected %s: %s", e.path, e.message)
-            return Outcome(source.name, dossier_id, "rejected", e.message)
+            reason = e.message if e.path in (None, str(source.path)) else str(e)
+            self.repo.save_rejection(dossier_id, source.name, sha, reason)
+            log.warning("rejected %s: %s", source.name, reason)
+            return Outcome(source.name, dossier_id, "rejected", reason)
         except SohoaError as e:
             log.error("failed %s: %s", source.name, e)
             return Outcome(source.name, dossier_id, "failed", str(e))
         self.repo.save_dossier(dossier)
         return Outcome(source.name, dossier_id, "processed", pages=len(dossier.pages))
+
+    def _already_stored(self, name: str, dossier_id: str) -> Outcome:
+        """A stored dossier is not made twice; a stored rejection is reported again."""
+        info = self.repo.dossier_info(dossier_id)
+        if info.status == DossierStatus.REJECTED.value:
+            return Outcome(name, dossier_id, "rejected", info.reason)
+        log.info("dossier %s already stored; skipped", dossier_id)
+        return Outcome(name, dossier_id, "skipped", pages=info.page_count)
 
     def _build(self, source: Any, dossier_id: str, sha: str) -> Dossier:
         from ingest.stage import load_dossier
