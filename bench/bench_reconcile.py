@@ -350,9 +350,9 @@ def run_size(n: int, root: Path, pairs: list[tuple[str, str]], rss: PeakRSS) -> 
         pop = import_file(session, "population", pop_csv)
         t_import, m_import = time.perf_counter() - t0, rss.peak
         rss.reset()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         summary = reconcile_all(session)
-        t_rec, m_rec = time.perf_counter() - t0, rss.peak
+        t_rec, m_rec, cpu_rec = time.perf_counter() - t0, rss.peak, time.process_time() - c0
     dispose_engine(url)
     got = summary.as_dict()
     want = expected(n)
@@ -360,14 +360,22 @@ def run_size(n: int, root: Path, pairs: list[tuple[str, str]], rss: PeakRSS) -> 
     print(
         f"  n={n:>9,}: build {t_build:6.1f}s | "
         f"import {reg.rows_loaded + pop.rows_loaded:,} rows {t_import:6.1f}s "
-        f"peak {m_import / 2**20:6.0f} MiB | reconcile {t_rec:6.1f}s peak {m_rec / 2**20:6.0f} MiB "
+        f"peak {m_import / 2**20:6.0f} MiB | reconcile {t_rec:6.1f}s (cpu {cpu_rec:6.1f}s) "
+        f"peak {m_rec / 2**20:6.0f} MiB "
         f"({n / t_rec:,.0f} records/s) | verdicts as generated: {check}",
         flush=True,
     )
     if not check:
         print("    got", json.dumps(got), "want", json.dumps(want))
     shutil.rmtree(work, ignore_errors=True)
-    return {"n": n, "import": t_import, "reconcile": t_rec, "rss_import": m_import, "rss_reconcile": m_rec}
+    return {
+        "n": n,
+        "import": t_import,
+        "reconcile": t_rec,
+        "cpu": cpu_rec,
+        "rss_import": m_import,
+        "rss_reconcile": m_rec,
+    }
 
 
 def main() -> None:
@@ -382,12 +390,15 @@ def main() -> None:
     print(f"reconcile benchmark: {len(pairs)} (old, current) commune pairs, work dir {root}", flush=True)
     results = [run_size(n, root, pairs, rss) for n in sizes]
     base = results[0]
-    print("\nsize        import s  reconcile s  peak MiB  time ratio  size ratio  import+reconcile s")
+    print(
+        "\nsize        import s  reconcile s  cpu s  peak MiB  time ratio  cpu ratio  size ratio  "
+        "import+reconcile s"
+    )
     for r in results:
         print(
-            f"{r['n']:>9,}  {r['import']:9.1f}  {r['reconcile']:11.1f}  {r['rss_reconcile'] / 2**20:8.0f}  "
-            f"{r['reconcile'] / base['reconcile']:10.2f}  {r['n'] / base['n']:10.1f}  "
-            f"{r['import'] + r['reconcile']:18.1f}"
+            f"{r['n']:>9,}  {r['import']:9.1f}  {r['reconcile']:11.1f}  {r['cpu']:5.1f}  "
+            f"{r['rss_reconcile'] / 2**20:8.0f}  {r['reconcile'] / base['reconcile']:10.2f}  "
+            f"{r['cpu'] / base['cpu']:9.2f}  {r['n'] / base['n']:10.1f}  {r['import'] + r['reconcile']:18.1f}"
         )
     if args.dir is None:
         shutil.rmtree(root, ignore_errors=True)

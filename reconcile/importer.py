@@ -25,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from reconcile.bulk import paused_gc
 from reconcile.keys import chassis_tail, identifier_key
 from reconcile.tables import ElectronicImport, PopulationRow, RegistryRow, utcnow
 from sohoa.errors import InputRejected, UsageError
@@ -298,21 +299,22 @@ def load_rows(
     report.import_id = log_row.id
     prepare, key = PREPARE[kind], ("row_key" if kind == REGISTRY else "id_number")
     pending: dict[str, dict[str, Any]] = {}
-    for line, raw in rows:
-        report.rows_read += 1
-        try:
-            if "__error__" in raw:
-                raise MalformedRowError(raw["__error__"])
-            row = prepare(raw)
-        except MalformedRowError as e:
-            _reject(report, source, line, str(e))
-            continue
-        row["import_id"] = log_row.id
-        pending[row[key]] = row  # a key seen twice in one batch: the later line wins, as in a re-import
-        report.rows_loaded += 1
-        if len(pending) >= batch:
-            _flush(session, kind, pending)
-    _flush(session, kind, pending)
+    with paused_gc():
+        for line, raw in rows:
+            report.rows_read += 1
+            try:
+                if "__error__" in raw:
+                    raise MalformedRowError(raw["__error__"])
+                row = prepare(raw)
+            except MalformedRowError as e:
+                _reject(report, source, line, str(e))
+                continue
+            row["import_id"] = log_row.id
+            pending[row[key]] = row  # a key seen twice in one batch: the later line wins, as in a re-import
+            report.rows_loaded += 1
+            if len(pending) >= batch:
+                _flush(session, kind, pending)
+        _flush(session, kind, pending)
     _finish(session, log_row, report)
     return report
 

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reconcile.bulk import select_in
 from reconcile.keys import chassis_tail, digits_key, identifier_key
 from reconcile.tables import PopulationRow, RegistryRow
 
@@ -40,15 +40,15 @@ class Candidates:
 NONE = Candidates(None, ())
 
 
-def _fetch(session: Session, column: Any, keys: Iterable[str]) -> dict[str, list[Mapping[str, Any]]]:
-    """Rows whose ``column`` is one of ``keys``, grouped by that key."""
-    found: dict[str, list[Any]] = defaultdict(list)
-    table = column.table
+def _fetch(session: Session, column: Any, keys: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
+    """Rows whose ``column`` is one of ``keys`` (indexed ``IN`` lookups), grouped by that key."""
+    found: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    names = [c.name for c in column.table.columns]
+    at = names.index(column.name)
     wanted = sorted({k for k in keys if k})
     for i in range(0, len(wanted), CHUNK):
-        stmt = select(table).where(column.in_(wanted[i : i + CHUNK]))
-        for row in session.execute(stmt).mappings():
-            found[row[column.key]].append(row)
+        for values in select_in(session, column.table.name, names, column.name, wanted[i : i + CHUNK]):
+            found[values[at]].append(dict(zip(names, values, strict=True)))
     return found
 
 
@@ -84,7 +84,7 @@ def registry_candidates(session: Session, records: Sequence[Record]) -> dict[str
         pending = {d: key_of(k) for d, k in keys.items() if d not in out and key_of(k)}
         found = _fetch(session, column, pending.values())
         for dossier_id, key in pending.items():
-            rows = found.get(key, [])
+            rows: Sequence[Mapping[str, Any]] = found.get(key, [])
             if name == "chassis suffix":
                 rows = _suffix_match(keys[dossier_id]["chassis"], rows)
             if rows:

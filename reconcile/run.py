@@ -14,12 +14,14 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, delete, func, insert, select
+from sqlalchemy import Table, and_, case, func, select
 from sqlalchemy.orm import Session
 
+from reconcile.bulk import delete_in, insert_many, paused_gc
 from reconcile.compare import (
     FIELD_PAIRS,
     POPULATION,
@@ -29,7 +31,7 @@ from reconcile.compare import (
     compare_row,
     overall_status,
 )
-from reconcile.match import Candidates, Record, population_candidates, registry_candidates
+from reconcile.match import CHUNK, Candidates, Record, population_candidates, registry_candidates
 from reconcile.tables import Reconciliation, ReconciliationResult, utcnow
 from sohoa.model import FieldValue
 from storage.tables import Base
@@ -54,6 +56,14 @@ class ReconcileSummary:
     verdicts: dict[str, Counter[str]] = field(default_factory=lambda: {s: Counter() for s in SOURCES})
     overall: Counter[str] = field(default_factory=Counter)
 
+    def add(self, results: Mapping[str, Mapping[str, Comparison]], overall: Mapping[str, str]) -> None:
+        """Count one batch."""
+        self.records += len(results)
+        self.overall.update(overall.values())
+        for per_source in results.values():
+            for source, c in per_source.items():
+                self.verdicts[source][c.verdict] += 1
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "records": self.records,
@@ -67,18 +77,22 @@ def _core_tables() -> tuple[Any, Any]:
 
 
 def iter_stored_records(session: Session, batch: int = DEFAULT_BATCH) -> Iterator[list[Record]]:
-    """Batches of ``(dossier_id, {field: value})`` of every dossier that is not rejected."""
+    """Batches of ``(dossier_id, {field: value})`` of every dossier that is not rejected.
+
+    One aggregate query per batch pivots the ``fields`` rows (walked in primary-key order from
+    the last id of the previous batch), so each batch costs the same however far the run is.
+    """
     dossiers, fields = _core_tables()
     columns = [func.max(case((fields.c.name == name, fields.c.value))).label(name) for name in RECORD_FIELDS]
+    rejected = select(dossiers.c.id).where(dossiers.c.status == "rejected")
     last = ""
     while True:
         stmt = (
             select(fields.c.dossier_id, *columns)
-            .join(dossiers, dossiers.c.id == fields.c.dossier_id)
             .where(
                 and_(
                     fields.c.dossier_id > last,
-                    dossiers.c.status != "rejected",
+                    fields.c.dossier_id.not_in(rejected),
                     fields.c.name.in_(RECORD_FIELDS),
                 )
             )
@@ -131,32 +145,54 @@ def _json(items: list[Any]) -> str:
     return json.dumps(items, ensure_ascii=False) if items else "[]"
 
 
+RESULT_COLUMNS = (
+    "dossier_id",
+    "source",
+    "verdict",
+    "matched_by",
+    "candidates",
+    "differences_json",
+    "notes_json",
+)
+
+
+def _db_time(session: Session, when: datetime) -> Any:
+    """A UTC time as the column type stores it (SQLite: SQLAlchemy's text form; others: the datetime)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return when.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return when
+
+
 def _store(session: Session, results: Mapping[str, Mapping[str, Comparison]]) -> dict[str, str]:
+    """Replace the stored results of these dossiers (the caller commits)."""
     ids = list(results)
-    now = utcnow()
-    session.execute(delete(ReconciliationResult).where(ReconciliationResult.dossier_id.in_(ids)))
-    session.execute(delete(Reconciliation).where(Reconciliation.dossier_id.in_(ids)))
-    rows, overall = [], {}
+    now = _db_time(session, utcnow())
+    for i in range(0, len(ids), CHUNK):
+        delete_in(session, "reconciliation_results", "dossier_id", ids[i : i + CHUNK])
+        delete_in(session, "reconciliations", "dossier_id", ids[i : i + CHUNK])
+    rows: list[tuple[Any, ...]] = []
+    overall: dict[str, str] = {}
     for dossier_id, per_source in results.items():
         overall[dossier_id] = overall_status(per_source)
-        for c in per_source.values():
-            rows.append(
-                {
-                    "dossier_id": dossier_id,
-                    "source": c.source,
-                    "verdict": c.verdict,
-                    "matched_by": c.matched_by,
-                    "candidates": len(c.row_ids),
-                    "differences_json": _json([d.as_dict() for d in c.differences]),
-                    "notes_json": _json(list(c.notes)),
-                }
+        rows.extend(
+            (
+                dossier_id,
+                c.source,
+                c.verdict,
+                c.matched_by,
+                len(c.row_ids),
+                _json([d.as_dict() for d in c.differences]),
+                _json(list(c.notes)),
             )
-    session.execute(insert(_RESULTS), rows)
-    session.execute(
-        insert(_OVERALL),
-        [{"dossier_id": d, "overall": o, "reconciled_at": now} for d, o in overall.items()],
+            for c in per_source.values()
+        )
+    insert_many(session, "reconciliation_results", RESULT_COLUMNS, rows)
+    insert_many(
+        session,
+        "reconciliations",
+        ("dossier_id", "overall", "reconciled_at"),
+        [(d, o, now) for d, o in overall.items()],
     )
-    session.commit()
     return overall
 
 
@@ -173,16 +209,14 @@ def reconcile_all(
     """
     summary = ReconcileSummary()
     batches = iter_stored_records(session, batch) if records is None else _batches(records, batch)
-    for chunk in batches:
-        results = reconcile_batch(session, chunk)
-        overall = _store(session, results)
-        summary.records += len(chunk)
-        summary.overall.update(overall.values())
-        for per_source in results.values():
-            for s, c in per_source.items():
-                summary.verdicts[s][c.verdict] += 1
-        if progress:
-            progress(len(chunk))
+    with paused_gc():
+        for chunk in batches:
+            results = reconcile_batch(session, chunk)
+            overall = _store(session, results)
+            session.commit()
+            summary.add(results, overall)
+            if progress:
+                progress(len(chunk))
     log.info("reconciled %d records: %s", summary.records, dict(summary.overall))
     return summary
 
