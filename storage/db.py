@@ -7,8 +7,11 @@ schema is made only by the Alembic revisions in ``storage/migrations``, on both.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -90,16 +93,35 @@ def alembic_config(url: str) -> Config:
 
 
 def migrate(url: str, revision: str = "head") -> None:
-    """Upgrade the database at ``url`` to ``revision`` (default: the newest)."""
+    """Upgrade the database at ``url`` to ``revision`` (default: the newest).
+
+    Two processes never migrate at once: PostgreSQL takes an advisory lock (in env.py),
+    a SQLite file is guarded by an exclusive lock on ``<file>.migrate.lock``.
+    """
     engine = get_engine(url)
     cfg = alembic_config(url)
     try:
-        with engine.begin() as conn:
+        with _sqlite_file_lock(url), engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
     except SQLAlchemyError as e:
         raise StorageError(f"database migration failed ({e.__class__.__name__}: {_first_line(e)})") from e
     log.info("database at %s is at revision %s", _safe_url(url), revision)
+
+
+@contextmanager
+def _sqlite_file_lock(url: str) -> Iterator[None]:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        yield
+        return
+    lock_path = Path(parsed.database).with_name(Path(parsed.database).name + ".migrate.lock")
+    with lock_path.open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def ensure_migrated(url: str) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import bagit
 import pytest
+from sqlalchemy import select
 
 from sohoa.errors import StorageError
 from sohoa.model import DossierStatus, FieldValue
@@ -15,7 +17,7 @@ from storage.keys import dossier_key, page_key
 from storage.minio_store import MinioObjectStore, http_client
 from storage.objectstore import LocalObjectStore, ObjectStore
 from storage.publish import publish_dossier
-from storage.repository import Repository
+from storage.repository import OBJECTS, Repository
 from tests.storage.conftest import S3Server, free_port
 from tests.storage.dossiers import make_dossier
 
@@ -143,6 +145,11 @@ def test_correction_publishes_v2_and_v1_is_unchanged(s3: S3Server, repo: Reposit
     record_v2 = json.loads(exports.get_bytes(v2.prefix + "data/record.json"))
     assert record_v2["fields"]["plate_number"]["value"] == "29A-999.99"
     assert [p for _, p in verify_all(exports, v1.prefix.rsplit("/v1/", 1)[0])] == [[], []]
+    with repo.session() as s:  # the objects ledger holds every published file with its checksum
+        ledger = {r.key: r.sha256 for r in s.execute(select(OBJECTS).where(OBJECTS.c.dossier_id == did))}
+    assert set(ledger) == {k for k, _, _ in v1.objects + v2.objects}
+    assert ledger[v2.prefix + "data/record.json"] == hashlib.sha256(
+        exports.get_bytes(v2.prefix + "data/record.json")).hexdigest()
 
 
 @pytest.mark.parametrize("fault", ["wrong secret key", "unreachable endpoint"])

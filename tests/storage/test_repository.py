@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event, func, select
@@ -72,6 +76,36 @@ def test_crash_mid_save_leaves_nothing_and_rerun_completes(repo: Repository, db_
         assert s.execute(select(func.count()).select_from(PAGES)).scalar() == 0
         assert s.execute(select(func.count()).select_from(FIELDS)).scalar() == 0
     repo.save_dossier(dossier)  # the re-run finishes it
+    assert repo.load_dossier(dossier.dossier_id) == dossier
+
+
+CRASHING_SAVE = """
+import os, sys
+from sqlalchemy import event
+from storage.db import get_engine, session_factory
+from storage.repository import Repository
+from tests.storage.dossiers import make_dossier
+
+url = sys.argv[1]
+def die(conn, cursor, statement, *args):
+    if statement.lstrip().upper().startswith("INSERT INTO FIELDS"):
+        os._exit(9)  # the process dies mid-transaction: no rollback, no cleanup
+event.listen(get_engine(url), "before_cursor_execute", die)
+Repository(session_factory(url)).save_dossier(make_dossier(9))
+"""
+
+
+def test_process_killed_mid_save_leaves_nothing(repo: Repository, db_url: str) -> None:
+    """A worker that dies between the page and field inserts leaves no trace; a re-run stores it all."""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", CRASHING_SAVE, db_url], cwd=root, timeout=60, check=False,
+                          env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True)
+    assert done.returncode == 9, done.stderr.decode()[-2000:]
+    dossier = make_dossier(9)
+    assert repo.find_by_sha(dossier.sha256) is None
+    with repo.session() as s:
+        assert s.execute(select(func.count()).select_from(PAGES)).scalar() == 0
+    repo.save_dossier(dossier)
     assert repo.load_dossier(dossier.dossier_id) == dossier
 
 
