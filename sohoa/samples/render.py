@@ -28,7 +28,7 @@ FONT_DIRS = (
     Path("/usr/share/fonts/truetype/liberation"),
 )
 
-Family = Literal["dejavu", "noto", "liberation", "mono"]
+Family = Literal["dejavu", "noto", "liberation", "mono", "typewriter"]
 
 #: file names per (family, serif, bold, italic); first existing wins
 _FILES: dict[tuple[str, bool, bool, bool], tuple[str, ...]] = {
@@ -56,6 +56,10 @@ _FILES: dict[tuple[str, bool, bool, bool], tuple[str, ...]] = {
     ("liberation", True, True, False): ("LiberationSerif-Bold.ttf",),
     ("liberation", True, False, True): ("LiberationSerif-Italic.ttf",),
     ("liberation", True, True, True): ("LiberationSerif-BoldItalic.ttf",),
+    ("typewriter", False, False, False): ("LiberationMono-Regular.ttf", "DejaVuSansMono.ttf"),
+    ("typewriter", False, True, False): ("LiberationMono-Bold.ttf", "DejaVuSansMono-Bold.ttf"),
+    ("typewriter", False, False, True): ("LiberationMono-Italic.ttf", "DejaVuSansMono-Oblique.ttf"),
+    ("typewriter", False, True, True): ("LiberationMono-BoldItalic.ttf", "DejaVuSansMono-BoldOblique.ttf"),
     ("mono", False, False, False): ("DejaVuSansMono.ttf", "LiberationMono-Regular.ttf"),
     ("mono", False, True, False): ("DejaVuSansMono-Bold.ttf", "LiberationMono-Bold.ttf"),
     ("mono", False, False, True): ("DejaVuSansMono-Oblique.ttf", "LiberationMono-Italic.ttf"),
@@ -78,7 +82,7 @@ def font_path(
     *, bold: bool = False, serif: bool = False, italic: bool = False, family: Family = "dejavu"
 ) -> Path:
     """Path of the font file for a style; falls back to DejaVu, then fails clearly."""
-    mono_serif = False if family == "mono" else serif
+    mono_serif = False if family in ("mono", "typewriter") else serif
     path = _find(_FILES[(family, mono_serif, bold, italic)])
     if path is None and family != "dejavu":
         path = _find(_FILES[("dejavu", mono_serif, bold, italic)])
@@ -93,7 +97,7 @@ def font_path(
 def available_families() -> tuple[Family, ...]:
     """The font families installed on this machine (DejaVu is required, others optional)."""
     found: list[Family] = []
-    families: tuple[Family, ...] = ("dejavu", "noto", "liberation", "mono")
+    families: tuple[Family, ...] = ("dejavu", "noto", "liberation", "mono", "typewriter")
     for fam in families:
         if _find(_FILES[(fam, False, False, False)]) is not None:
             found.append(fam)
