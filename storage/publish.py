@@ -3,8 +3,10 @@
 The package holds what the pipeline stored for the dossier (``storage.keys``):
 the original scans (``<id>/source*``), the searchable PDF (``<id>/searchable.pdf``),
 the hOCR of each page (``<id>/<page>_ocr.hocr``), and the record JSON in the export
-contract. After the upload the dossier becomes ``published`` with its package
-version, under optimistic locking (a dossier edited meanwhile is not marked).
+contract. Before uploading, the publisher bumps the dossier's version (optimistic
+lock), so two publishers of one dossier never interleave their uploads; after the
+upload the dossier becomes ``published`` with its package version, unless it was
+edited meanwhile (then it stays approved and the next run publishes the edit).
 """
 
 from __future__ import annotations
@@ -79,6 +81,8 @@ def publish_dossier(
     info = repo.dossier_info(dossier_id)
     if info.status != "approved":
         raise Conflict(f"dossier {dossier_id} is {info.status}; only approved dossiers are published")
+    # take the publication: a second publisher of the same dossier fails here, before uploading
+    lease = repo.set_status(dossier_id, "approved", expected_version=info.version)
     place = place_of(info, record)
     package = publish_package(
         exports, dossier_id=dossier_id, province=place.province, commune=place.commune,
@@ -88,6 +92,6 @@ def publish_dossier(
               "Sohoa-Source-Sha256": info.sha256, "Sohoa-Document-Type": info.doc_type},
         at_least=(info.published_version or 0) + 1,
     )
-    repo.mark_published(dossier_id, package.version, info.version,
+    repo.mark_published(dossier_id, package.version, lease,
                         [StoredObject(bucket, key, sha, size) for key, sha, size in package.objects])
     return package

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -10,7 +11,7 @@ import bagit
 import pytest
 from sqlalchemy import select
 
-from sohoa.errors import StorageError
+from sohoa.errors import Conflict, StorageError
 from sohoa.model import DossierStatus, FieldValue
 from storage.bag import TAGMANIFEST, publish_package, verify_all, verify_package
 from storage.keys import dossier_key, page_key
@@ -169,7 +170,8 @@ def test_publish_to_a_bad_endpoint_fails_clearly_and_loses_nothing(s3: S3Server,
     with pytest.raises(StorageError, match=expected):
         publish_dossier(repo, scans, bad, did, _record(repo, did), bucket="sohoa-exports")
     info = repo.dossier_info(did)
-    assert (info.status, info.version, info.published_version) == ("approved", version, None)
+    assert (info.status, info.published_version) == ("approved", None)  # still waiting to be published
+    assert info.version == version + 1  # only the publisher's lease was taken
     assert {k: scans.get_bytes(k) for k in scans.list()} == before
 
 
@@ -195,3 +197,24 @@ def test_the_registry_contract_example_reads_the_newest_complete_version(
     exec(compile(code, "registry-contract.md", "exec"), {})  # our own documentation
     root = f"exports/thanh-pho-ha-noi/phuong-ba-dinh/{did}/"
     assert capsys.readouterr().out.strip() == f"{root}v2/ 29A-123.46"
+
+
+def test_two_publishers_of_one_dossier_do_not_interleave(s3: S3Server, repo: Repository,
+                                                         tmp_path: Path) -> None:
+    """The second publisher, holding the same dossier version, is refused before it uploads anything."""
+    scans, exports = LocalObjectStore(tmp_path / "objects"), s3.store()
+    did = _stored_dossier(repo, scans, 33)
+    record = _record(repo, did)
+    stale = repo.dossier_info(did)
+    publish_dossier(repo, scans, exports, did, record, bucket=exports.bucket)
+    repo.set_status(did, DossierStatus.APPROVED)  # approved again, as after a correction
+    keys_before = list(exports.list())
+
+    original = repo.dossier_info  # publisher B read the dossier before publisher A took it
+    repo.dossier_info = lambda _id: dataclasses.replace(stale, status="approved")  # type: ignore[method-assign]
+    try:
+        with pytest.raises(Conflict, match="changed by someone else"):
+            publish_dossier(repo, scans, exports, did, record, bucket=exports.bucket)
+    finally:
+        repo.dossier_info = original  # type: ignore[method-assign]
+    assert list(exports.list()) == keys_before
