@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, case, func, select
@@ -31,6 +32,7 @@ from reconcile.compare import (
     compare_row,
     overall_status,
 )
+from reconcile.importer import ImportReport, import_file
 from reconcile.match import CHUNK, Candidates, Record, population_candidates, registry_candidates
 from reconcile.tables import Reconciliation, ReconciliationResult, utcnow
 from sohoa.model import FieldValue
@@ -219,6 +221,25 @@ def reconcile_all(
                 progress(len(chunk))
     log.info("reconciled %d records: %s", summary.records, dict(summary.overall))
     return summary
+
+
+def import_and_reconcile(
+    session: Session,
+    *,
+    registry: Path | None = None,
+    population: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[ImportReport], ReconcileSummary]:
+    """Import the given registry/population exports (CSV or XLSX), then reconcile every stored record.
+
+    What ``sohoa run ... --registry FILE --population FILE`` does after processing the dossiers.
+    """
+    reports = [
+        import_file(session, kind, path)
+        for kind, path in ((REGISTRY, registry), (POPULATION, population))
+        if path is not None
+    ]
+    return reports, reconcile_all(session, progress=progress)
 
 
 def reconciliation_for(session: Session, dossier_id: str) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 import reconcile.tables  # noqa: F401  (registers the reconcile tables on Base)
 from storage.db import dispose_engine, migrate, session_factory
 from storage.tables import DossierRow, FieldRow
+from tests.storage.conftest import pg  # noqa: F401  (Debian's PostgreSQL on loopback, shared fixture)
 
 from .world import World, build_world
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from reconcile.importer import load_rows
-from reconcile.run import reconcile_all, reconciliation_for
+from reconcile.importer import COLUMNS, load_rows
+from reconcile.run import import_and_reconcile, reconcile_all, reconciliation_for
 from reconcile.tables import Reconciliation, ReconciliationResult
+from sohoa.export import export_records
 
 from .conftest import store_records
 from .world import World
@@ -111,3 +114,28 @@ def test_records_given_in_memory_and_rejected_dossiers(session: Session, world: 
 
 def test_never_reconciled_dossier_exports_empty_object(session: Session) -> None:
     assert reconciliation_for(session, "d-unknown") == {}
+
+
+def test_export_carries_the_reconciliation(reconciled: Session, world: World) -> None:
+    exported = {r["dossier_id"]: r for r in export_records(reconciled)}
+    case = world.case("typo_chassis")
+    rec = exported[case.dossier_id]["reconciliation"]
+    assert rec["status"] == "check_reading"
+    assert rec["registry"]["differences"][0]["reason"] == "possible misread"
+    assert exported[world.case("match").dossier_id]["reconciliation"]["status"] == "ok"
+
+
+def test_import_and_reconcile_in_one_go(session: Session, world: World, tmp_path: Path) -> None:
+    store_records(session, world.records)
+    paths = {}
+    for kind, rows in (("registry", world.registry_rows), ("population", world.population_rows)):
+        paths[kind] = tmp_path / f"{kind}.csv"
+        with paths[kind].open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(COLUMNS[kind])
+            writer.writerows([[r[c] or "" for c in COLUMNS[kind]] for r in rows])
+    reports, summary = import_and_reconcile(
+        session, registry=paths["registry"], population=paths["population"]
+    )
+    assert [r.rows_loaded for r in reports] == [len(world.registry_rows), len(world.population_rows)]
+    assert summary.overall["ok"] == sum(c.expect["overall"] == "ok" for c in world.cases)
