@@ -1,0 +1,1 @@
+"""The JSON API under /api (OpenAPI at /docs): the review operations for programs and the JS."""

@@ -1,0 +1,40 @@
+"""API: live validation of a value, and saving a reviewed field with optimistic locking."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from review_ui.access import require
+from review_ui.convert import field_public
+from review_ui.deps import Db, Writer
+from review_ui.review import FieldConflict, save_field
+from review_ui.schemas import ConflictPublic, ErrorPublic, FieldPublic, FieldUpdate, FieldValidate, ValidationPublic
+from review_ui.validation import validate
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api", tags=["api"],
+                   responses={401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}})  # type: ignore[dict-item]
+
+
+@router.post("/fields/validate", response_model=ValidationPublic)
+def validate_value(user: Writer, body: FieldValidate) -> ValidationPublic:
+    """Check a value with the pipeline's validator for that field (what the editing screen calls live)."""
+    require(user, "review")
+    verdict = validate(body.field, body.value)
+    return ValidationPublic(field=body.field, ok=verdict.ok, value=verdict.value, messages=list(verdict.messages))
+
+
+@router.put("/dossiers/{dossier_id}/fields/{name}", response_model=FieldPublic,
+            responses={404: {"model": ErrorPublic}, 409: {"model": ConflictPublic}, 422: {"model": ErrorPublic}})
+def put_field(db: Db, user: Writer, dossier_id: str, name: str, body: FieldUpdate) -> FieldPublic | JSONResponse:
+    """Save a reviewed value at the version it was read; a stale version gets 409 with the current value."""
+    try:
+        row = save_field(db, user, dossier_id, name, body.value, body.version, "api", confirm=body.confirm)
+    except FieldConflict as e:
+        conflict = ConflictPublic(detail=e.message, current=field_public(e.current))
+        return JSONResponse(conflict.model_dump(mode="json"), status_code=409)
+    return field_public(row)
