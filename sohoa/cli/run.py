@@ -33,7 +33,7 @@ def run(ctx: click.Context, paths: tuple[Path, ...], workers: int | None, data_d
     """
     settings = _settings(data_dir, workers)
     if not paths:
-        paths = (_sample_batch(settings, n_samples),)
+        paths = _sample_batch(settings, n_samples)
     if to_queue:
         from sohoa.queue.enqueue import enqueue_command
 
@@ -59,14 +59,15 @@ def _settings(data_dir: Path | None, workers: int | None) -> Settings:
     return Settings(**updates) if updates else Settings()  # type: ignore[arg-type]
 
 
-def _sample_batch(settings: Settings, n: int) -> Path:
-    from sohoa.samples import generate
+def _sample_batch(settings: Settings, n: int) -> tuple[Path, ...]:
+    """Generate sample dossiers (once) and return their scans, without the ground-truth files."""
+    from sohoa.samples.generator import generate
 
     out = settings.data_dir / "samples"
     if not any(out.glob("*.truth.json")):
         click.echo(f"no input given: generating {n} sample dossiers in {out}")
         generate(out, n=n, seed=2025)
-    return out
+    return tuple(sorted(p for p in out.iterdir() if not p.name.endswith(".truth.json")))
 
 
 def _run_batch(settings: Settings, paths: list[Path]):  # type: ignore[no-untyped-def]
