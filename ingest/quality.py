@@ -42,13 +42,12 @@ def assess(image: np.ndarray, dpi: int) -> Quality:
     ``image`` is uint8 greyscale or BGR; ``dpi`` its resolution.
     """
     grey = _at_reference_dpi(_grey(image), dpi)
-    content = _content_pixels_mask(grey)
-    sample = grey[content] if content.any() else grey.ravel()
-    low, high = (float(v) for v in np.percentile(sample, (5, 95)))
+    keep = _content_tiles(grey)
+    has_content = int(keep.sum()) >= MIN_CONTENT_TILES
+    low, high = _percentiles(_tile_pixels(grey, keep) if has_content else grey, 5, 95)
     contrast = high - low
-    smooth = cv2.GaussianBlur(grey, (0, 0), NOISE_SIGMA)
-    sharpness = _sharpness(smooth, content, low, high) if content.any() else 0.0
-    reasons = _reasons(sharpness, contrast, dpi, has_content=bool(content.any()))
+    sharpness = _sharpness(grey, keep, high - low) if has_content else 0.0
+    reasons = _reasons(sharpness, contrast, dpi, has_content=has_content)
     return Quality(
         sharpness=round(sharpness, 2),
         contrast=round(contrast, 2),
@@ -86,25 +85,41 @@ def _at_reference_dpi(grey: np.ndarray, dpi: int) -> np.ndarray:
     return cv2.medianBlur(grey, 3)
 
 
-def _content_pixels_mask(grey: np.ndarray) -> np.ndarray:
-    """Pixels of the tiles whose grey-level spread shows ink (above paper noise)."""
+def _content_tiles(grey: np.ndarray) -> np.ndarray:
+    """Boolean grid of the tiles whose grey-level spread shows ink (std above paper noise)."""
     rows, cols = grey.shape[0] // TILE_PX, grey.shape[1] // TILE_PX
-    mask = np.zeros(grey.shape, dtype=bool)
     if rows == 0 or cols == 0:
-        mask[:] = True
-        return mask
-    tiles = grey[: rows * TILE_PX, : cols * TILE_PX].reshape(rows, TILE_PX, cols, TILE_PX)
-    std = tiles.std(axis=(1, 3), dtype=np.float32)
-    keep = std > CONTENT_TILE_STD
-    if int(keep.sum()) < MIN_CONTENT_TILES:
-        return mask
-    mask[: rows * TILE_PX, : cols * TILE_PX] = np.repeat(np.repeat(keep, TILE_PX, axis=0), TILE_PX, axis=1)
-    return mask
+        return np.zeros((0, 0), dtype=bool)
+    crop = grey[: rows * TILE_PX, : cols * TILE_PX].astype(np.float32)
+    mean = cv2.resize(crop, (cols, rows), interpolation=cv2.INTER_AREA)  # exact block means
+    mean_sq = cv2.resize(crop * crop, (cols, rows), interpolation=cv2.INTER_AREA)
+    std = np.sqrt(np.maximum(mean_sq - mean * mean, 0.0))
+    return np.asarray(std > CONTENT_TILE_STD)
 
 
-def _sharpness(grey: np.ndarray, content: np.ndarray, low: float, high: float) -> float:
-    """Variance of the Laplacian over content tiles, grey levels stretched so p5..p95 is 0..255."""
-    span = max(high - low, 1.0)
-    stretched = (grey.astype(np.float32) - low) * (255.0 / span)
-    laplacian = cv2.Laplacian(stretched, cv2.CV_32F, ksize=1)
-    return float(laplacian[content].var())
+def _tile_pixels(image: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """The pixels of the kept tiles, as a (tiles, TILE_PX, TILE_PX) array."""
+    rows, cols = keep.shape
+    blocks = image[: rows * TILE_PX, : cols * TILE_PX].reshape(rows, TILE_PX, cols, TILE_PX)
+    return np.asarray(blocks.transpose(0, 2, 1, 3)[keep])
+
+
+def _percentiles(pixels: np.ndarray, low: float, high: float) -> tuple[float, float]:
+    """Two percentiles of uint8 grey levels, from their histogram (no sort of the page)."""
+    counts = np.bincount(pixels.ravel(), minlength=256).cumsum()
+    total = max(int(counts[-1]), 1)
+    first = int(np.searchsorted(counts, total * low / 100.0))
+    last = int(np.searchsorted(counts, total * high / 100.0))
+    return float(first), float(last)
+
+
+def _sharpness(grey: np.ndarray, keep: np.ndarray, span: float) -> float:
+    """Variance of the Laplacian over content tiles, as if grey levels p5..p95 spanned 0..255.
+
+    The Laplacian is linear, so stretching the grey levels scales its variance by
+    ``(255 / span)²``; the page itself is never stretched.
+    """
+    smooth = cv2.GaussianBlur(grey.astype(np.float32), (0, 0), NOISE_SIGMA)
+    laplacian = cv2.Laplacian(smooth, cv2.CV_32F, ksize=1)
+    variance = float(_tile_pixels(laplacian, keep).var(dtype=np.float64))
+    return variance * (255.0 / max(span, 1.0)) ** 2
