@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import event, func, select
 
-from sohoa.errors import Conflict, NotFound
+from sohoa.errors import Conflict, NotFound, StorageError
 from sohoa.model import DossierStatus, FieldValue
-from storage.db import get_engine
+from storage.db import dispose_engine, get_engine, session_factory
 from storage.repository import FIELDS, PAGES, Repository
+from tests.storage.conftest import free_port
 from tests.storage.dossiers import make_dossier
 
 
@@ -84,6 +85,7 @@ import os, sys
 from sqlalchemy import event
 from storage.db import get_engine, session_factory
 from storage.repository import Repository
+from tests.storage.conftest import free_port
 from tests.storage.dossiers import make_dossier
 
 url = sys.argv[1]
@@ -170,3 +172,14 @@ def test_field_values_never_reach_the_log(repo: Repository, caplog: pytest.LogCa
     for fv in dossier.fields.values():
         if fv.value:
             assert fv.value not in caplog.text
+
+
+def test_unreachable_database_is_a_storage_error_without_the_password() -> None:
+    url = f"postgresql+psycopg://sohoa:s3cret-pw-123@127.0.0.1:{free_port()}/sohoa"
+    repo = Repository(session_factory(url))
+    try:
+        with pytest.raises(StorageError, match="metadata database unavailable") as e:
+            repo.find_by_sha("0" * 64)
+        assert "s3cret-pw-123" not in str(e.value)
+    finally:
+        dispose_engine(url)
