@@ -23,9 +23,14 @@ DEFAULT_SAMPLES = 6
               help="With no PATHS: how many sample dossiers to generate and process.")
 @click.option("--queue", "to_queue", is_flag=True,
               help="Enqueue the dossiers for `sohoa worker` (Celery, SOHOA_BROKER_URL) instead of processing here.")
+@click.option("--registry", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Electronic registry export (CSV/XLSX) to import and reconcile with after the run.")
+@click.option("--population", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Population database export (CSV/XLSX) to import and reconcile with after the run.")
 @click.pass_context
 def run(ctx: click.Context, paths: tuple[Path, ...], workers: int | None, data_dir: Path | None,
-        n_samples: int, to_queue: bool = False) -> None:
+        n_samples: int, to_queue: bool = False, registry: Path | None = None,
+        population: Path | None = None) -> None:
     """Process dossiers: each file (PDF, TIFF, JPEG, PNG) or folder of page images is one dossier.
 
     With no PATHS, generates sample dossiers into the data directory and processes them
@@ -47,7 +52,23 @@ def run(ctx: click.Context, paths: tuple[Path, ...], workers: int | None, data_d
         f"{result.count('rejected')} rejected, {result.count('failed')} failed "
         f"-> {settings.data_dir}"
     )
-    ctx.exit(0 if result.ok else 1)
+    imported_ok = _reconcile(settings, registry, population) if (registry or population) else True
+    ctx.exit(0 if result.ok and imported_ok else 1)
+
+
+def _reconcile(settings: Settings, registry: Path | None, population: Path | None) -> bool:
+    """Import the electronic exports and reconcile every stored record; False if rows were rejected."""
+    from reconcile.run import import_and_reconcile
+    from storage.factory import repository_from_settings
+
+    with repository_from_settings(settings).session() as session:
+        reports, summary = import_and_reconcile(session, registry=registry, population=population)
+    for r in reports:
+        click.echo(f"imported {r.kind} from {r.source}: {r.rows_loaded} rows loaded, {r.rows_rejected} rejected")
+        for line, reason in r.errors[:20]:
+            click.echo(f"  {r.source}: line {line}: {reason}", err=True)
+    click.echo(f"reconciled {summary.records} records: {dict(summary.overall)}")
+    return not any(r.rows_rejected for r in reports)
 
 
 def _settings(data_dir: Path | None, workers: int | None) -> Settings:
