@@ -28,7 +28,7 @@ BORDER_EXTENT = 0.2  # a dark region touching the edge and this long (share of t
 
 
 def _odd(n: float) -> int:
-    k = max(3, int(round(n)))
+    k = max(3, round(n))
     return k if k % 2 else k + 1
 
 
@@ -36,7 +36,7 @@ def remove_borders(gray: np.ndarray) -> np.ndarray:
     """Paint white the large dark regions that touch the page edge (scanner lid, book edges)."""
     h, w = gray.shape
     dark = (cv2.medianBlur(gray, 5) < 90).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
     x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
     bw, bh = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
     touches = (x == 0) | (y == 0) | (x + bw == w) | (y + bh == h)
@@ -54,12 +54,15 @@ def remove_borders(gray: np.ndarray) -> np.ndarray:
 
 
 def flatten_background(gray: np.ndarray, dpi: int) -> np.ndarray:
-    """Divide by the paper's brightness (estimated by a max filter wider than any glyph) so it becomes white."""
+    """Divide by the paper's brightness (a max filter wider than any glyph) so the paper becomes white."""
     k = _odd(dpi / 8)
     small = max(1, dpi // 75)  # estimate on a reduced copy: the background is smooth
-    reduced = cv2.resize(gray, None, fx=1 / small, fy=1 / small, interpolation=cv2.INTER_AREA) if small > 1 else gray
-    background = cv2.dilate(reduced, cv2.getStructuringElement(cv2.MORPH_RECT, (_odd(k / small), _odd(k / small))))
-    background = cv2.medianBlur(background, _odd(k / small))
+    reduced = gray
+    if small > 1:
+        reduced = cv2.resize(gray, None, fx=1 / small, fy=1 / small, interpolation=cv2.INTER_AREA)
+    window = _odd(k / small)
+    background = cv2.dilate(reduced, cv2.getStructuringElement(cv2.MORPH_RECT, (window, window)))
+    background = cv2.medianBlur(background, window)
     if small > 1:
         background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
     flat = gray.astype(np.float32) / np.maximum(background.astype(np.float32), 1.0) * 255.0

@@ -68,7 +68,7 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
 def ink_points(gray: np.ndarray) -> InkPoints | None:
     """Text-sized ink of ``gray`` (already downscaled), or None when the page holds no text."""
     mask = ink_mask(gray).astype(np.uint8)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     heights, areas = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
     keep = (heights <= gray.shape[0] / 15) & (areas >= 3)
     keep[0] = False
@@ -107,7 +107,7 @@ def best_angle(points: InkPoints, max_angle: float = MAX_ANGLE) -> tuple[float, 
 
 
 def measure_skew(gray: np.ndarray) -> float | None:
-    """The page's skew in degrees (positive: the scan is turned counter-clockwise), None without text lines."""
+    """The page's skew in degrees (positive: the scan is turned counter-clockwise); None without text."""
     points = ink_points(downscale(to_gray(gray)))
     if points is None:
         return None
@@ -124,7 +124,7 @@ def rotate_level(image: np.ndarray, skew: float) -> np.ndarray:
     h, w = image.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -skew, 1.0)
     cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
-    new_w, new_h = int(round(h * sin + w * cos)), int(round(h * cos + w * sin))
+    new_w, new_h = round(h * sin + w * cos), round(h * cos + w * sin)
     matrix[0, 2] += new_w / 2 - w / 2
     matrix[1, 2] += new_h / 2 - h / 2
     white = (255,) * (1 if image.ndim == 2 else image.shape[2])

@@ -55,7 +55,7 @@ class LineEvidence:
 
     @property
     def candidates(self) -> tuple[int, int]:
-        """The two clockwise rotations that can make the page upright; the first is the one shape > 0 means."""
+        """The two clockwise rotations that can make the page upright; shape > 0 means the first."""
         return (0, 180) if self.axis == "horizontal" else (90, 270)
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytesseract
+from PIL import Image
 
 from sohoa.errors import ToolError, ToolMissing
 from sohoa.model import BBox, Block, Line, Word, nfc
@@ -122,8 +123,6 @@ def check_tesseract(languages: str) -> tuple[int, int]:
 
 
 def _write_png(image: np.ndarray, path: Path, dpi: int) -> None:
-    from PIL import Image
-
     if image.ndim == 3:
         image = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
     Image.fromarray(image).save(path, format="PNG", dpi=(dpi, dpi))
@@ -264,7 +263,9 @@ def detect_orientation(image: np.ndarray, timeout: float, *, dpi: int = 150) -> 
     return int(rotate.group(1)) % 360, float(conf.group(1))
 
 
-def word_confidence(image: np.ndarray, *, lang: str, dpi: int, timeout: float, psm: int = 3) -> tuple[float, int]:
+def word_confidence(
+    image: np.ndarray, *, lang: str, dpi: int, timeout: float, psm: int = 3
+) -> tuple[float, int]:
     """Read ``image`` for its words only: (mean word confidence in [0, 1], number of words).
 
     Used to compare candidate orientations; no hOCR or PDF is written.

@@ -14,6 +14,7 @@ from sohoa.samples import faults
 from tests.ocr.conftest import make_work
 from tests.ocr.pages import SANS, VIETNAMESE, draw_page
 
+
 def _read(image: np.ndarray, dpi: int) -> str:
     return "\n".join(b.text for b in recognize(image, lang="vie+eng", dpi=dpi, timeout=60).blocks)
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import layoutparser as lp
 import pytest
 
 from ocr.layout import from_layout, to_layout
+from ocr.tesseract import recognize
 from sohoa.model import BBox, Block, Line, Word
+from tests.ocr.conftest import load_gray
 
 
 def _word(text: str, x: int, y: int, conf: float) -> Word:
@@ -15,8 +19,8 @@ def _word(text: str, x: int, y: int, conf: float) -> Word:
 
 @pytest.fixture
 def blocks() -> tuple[Block, ...]:
-    label = Line(bbox=BBox(x0=10, y0=10, x1=190, y1=30),
-                 words=(_word("Số", 10, 10, 0.9), _word("khung:", 50, 10, 0.8), _word("RLHJF58", 120, 10, 0.7)))
+    words = (_word("Số", 10, 10, 0.9), _word("khung:", 50, 10, 0.8), _word("RLHJF58", 120, 10, 0.7))
+    label = Line(bbox=BBox(x0=10, y0=10, x1=190, y1=30), words=words)
     second = Line(bbox=BBox(x0=10, y0=40, x1=60, y1=60), words=(_word("Hường", 10, 40, 0.95),))
     other = Line(bbox=BBox(x0=300, y0=10, x1=330, y1=30), words=(_word("Mẫu", 300, 10, 0.6),))
     # boxes of lines and blocks are the unions of their words', as Tesseract's TSV gives them
@@ -31,7 +35,8 @@ def test_word_level_layout_has_rectangles_text_type_and_score(blocks: tuple[Bloc
     assert isinstance(first, lp.TextBlock) and isinstance(first.block, lp.Rectangle)
     assert (first.text, first.type, first.score) == ("Số", "word", 0.9)
     assert first.coordinates == (10, 10, 30, 30)
-    assert [b.text for b in layout.filter_by(lp.Rectangle(0, 0, 200, 35), center=True)] == ["Số", "khung:", "RLHJF58"]
+    first_line = layout.filter_by(lp.Rectangle(0, 0, 200, 35), center=True)
+    assert [b.text for b in first_line] == ["Số", "khung:", "RLHJF58"]
 
 
 def test_line_and_block_levels(blocks: tuple[Block, ...]) -> None:
@@ -48,10 +53,7 @@ def test_round_trip_through_the_layout(blocks: tuple[Block, ...]) -> None:
     assert from_layout(to_layout(blocks)) == blocks
 
 
-def test_round_trip_of_a_real_page(scans) -> None:
-    from ocr.tesseract import recognize
-    from tests.ocr.conftest import load_gray
-
+def test_round_trip_of_a_real_page(scans: Path) -> None:
     result = recognize(load_gray(scans / "eurotext.tif"), lang="vie+eng", dpi=300, timeout=60)
     assert from_layout(to_layout(result.blocks)) == result.blocks
 

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import pytest
 import pytesseract
+import pytest
 from pypdf import PdfReader
 
 from ocr import tesseract
@@ -85,7 +85,7 @@ def test_words_boxes_and_lines_follow_the_page(photo: np.ndarray) -> None:
     for line in lines:
         for word in line.words:
             assert line.bbox.x0 <= word.bbox.x0 < word.bbox.x1 <= line.bbox.x1
-            assert 0 <= word.bbox.x0 and word.bbox.x1 <= photo.shape[1]
+            assert word.bbox.x0 >= 0 and word.bbox.x1 <= photo.shape[1]
 
 
 def test_read_crop_with_whitelist_reads_an_identifier() -> None:
@@ -147,7 +147,8 @@ def test_engine_writing_nothing_gives_tool_error(photo: np.ndarray, tmp_path: Pa
 
 def test_tool_stderr_is_logged_at_debug(photo: np.ndarray, tmp_path: Path, use_cmd,
                                         caplog: pytest.LogCaptureFixture) -> None:
-    use_cmd(_script(tmp_path, "chatty-tesseract", f'echo "Estimating resolution as 199" >&2\nexec {REAL} "$@"'))
+    chatty = f'echo "Estimating resolution as 199" >&2\nexec {REAL} "$@"'
+    use_cmd(_script(tmp_path, "chatty-tesseract", chatty))
     with caplog.at_level(logging.DEBUG, logger="ocr.tesseract"):
         recognize(photo, lang="eng", dpi=200, timeout=60)
     assert any("Estimating resolution as 199" in r.getMessage() and r.levelno == logging.DEBUG
@@ -156,7 +157,7 @@ def test_tool_stderr_is_logged_at_debug(photo: np.ndarray, tmp_path: Path, use_c
 
 def test_old_engine_is_refused(tmp_path: Path, use_cmd) -> None:
     use_cmd(_script(tmp_path, "old-tesseract", "exit 0", version="3.05.02"))
-    with pytest.raises(ToolMissing, match="3.5 is too old"):
+    with pytest.raises(ToolMissing, match=r"3\.5 is too old"):
         check_tesseract("eng")
 
 
