@@ -345,10 +345,10 @@ def run_size(n: int, root: Path, pairs: list[tuple[str, str]], rss: PeakRSS) -> 
     t_build = time.perf_counter() - t0
     with session_factory(url)() as session:
         rss.reset()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         reg = import_file(session, "registry", reg_csv)
         pop = import_file(session, "population", pop_csv)
-        t_import, m_import = time.perf_counter() - t0, rss.peak
+        t_import, m_import, cpu_import = time.perf_counter() - t0, rss.peak, time.process_time() - c0
         rss.reset()
         t0, c0 = time.perf_counter(), time.process_time()
         summary = reconcile_all(session)
@@ -359,7 +359,7 @@ def run_size(n: int, root: Path, pairs: list[tuple[str, str]], rss: PeakRSS) -> 
     check = all(got[k.split()[0]].get(k.split()[1], 0) == v for k, v in want.items())
     print(
         f"  n={n:>9,}: build {t_build:6.1f}s | "
-        f"import {reg.rows_loaded + pop.rows_loaded:,} rows {t_import:6.1f}s "
+        f"import {reg.rows_loaded + pop.rows_loaded:,} rows {t_import:6.1f}s (cpu {cpu_import:6.1f}s) "
         f"peak {m_import / 2**20:6.0f} MiB | reconcile {t_rec:6.1f}s (cpu {cpu_rec:6.1f}s) "
         f"peak {m_rec / 2**20:6.0f} MiB "
         f"({n / t_rec:,.0f} records/s) | verdicts as generated: {check}",

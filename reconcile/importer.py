@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from reconcile.bulk import paused_gc
+from reconcile.bulk import bulk_session
 from reconcile.keys import chassis_tail, identifier_key
 from reconcile.tables import ElectronicImport, PopulationRow, RegistryRow, utcnow
 from sohoa.errors import InputRejected, UsageError
@@ -299,7 +299,7 @@ def load_rows(
     report.import_id = log_row.id
     prepare, key = PREPARE[kind], ("row_key" if kind == REGISTRY else "id_number")
     pending: dict[str, dict[str, Any]] = {}
-    with paused_gc():
+    with bulk_session(session):
         for line, raw in rows:
             report.rows_read += 1
             try:

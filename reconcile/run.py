@@ -22,7 +22,7 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from reconcile.bulk import delete_in, insert_many, paused_gc
+from reconcile.bulk import bulk_session, delete_in, insert_many
 from reconcile.compare import (
     FIELD_PAIRS,
     POPULATION,
@@ -211,7 +211,7 @@ def reconcile_all(
     """
     summary = ReconcileSummary()
     batches = iter_stored_records(session, batch) if records is None else _batches(records, batch)
-    with paused_gc():
+    with bulk_session(session):
         for chunk in batches:
             results = reconcile_batch(session, chunk)
             overall = _store(session, results)
