@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,8 +70,14 @@ def name_problem(path: Path) -> str | None:
 
 
 def folder_pages(folder: Path) -> list[Path]:
-    """The page image files directly inside ``folder``, in natural order (hidden files skipped)."""
-    files = [p for p in _listdir(folder) if p.suffix.lower() in PAGE_IMAGE_EXTS and _is_file(p)]
+    """The page image files directly inside ``folder``, in natural order.
+
+    Hidden files and files whose names are unusable (those are rejected on their own) are left out.
+    """
+    files = [
+        p for p in _listdir(folder)
+        if p.suffix.lower() in PAGE_IMAGE_EXTS and name_problem(p) is None and _is_file(p)
+    ]
     return sorted(files, key=lambda p: natural_key(p.name))
 
 
@@ -184,9 +191,9 @@ def _is_file(path: Path) -> bool:
 
 
 def _relative_name(path: Path, root: Path) -> str:
-    """The name shown for a dossier: its path relative to the folder the user named."""
+    """The name shown for a dossier: its path relative to the folder the user named, in NFC."""
     try:
         rel = path.relative_to(root) if str(root) not in ("", ".") else path
     except ValueError:
         rel = path
-    return rel.as_posix()
+    return unicodedata.normalize("NFC", rel.as_posix())

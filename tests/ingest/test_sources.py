@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -150,3 +151,11 @@ def test_pdf_beside_page_images_is_a_dossier_of_its_own(tmp_path: Path) -> None:
     sources, rejected = discover([folder])
     assert rejected == []
     assert [(s.kind, s.name) for s in sources] == [("folder", "ho-so-3"), ("pdf", "ho-so-3/phu-luc.pdf")]
+
+
+def test_dossier_names_are_nfc(tmp_path: Path) -> None:
+    decomposed = unicodedata.normalize("NFD", "hồ sơ Nguyễn.pdf")  # as macOS writes names
+    pdf = good_pdf(tmp_path, decomposed, pages=1, dpi=40)
+    (source,), _ = discover([pdf])
+    assert source.name == unicodedata.normalize("NFC", "hồ sơ Nguyễn.pdf")
+    assert source.path == pdf
