@@ -124,15 +124,23 @@ def stop_worker(proc: subprocess.Popen[bytes], *, kill: bool = False) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
 
 
-def make_dossiers(folder: Path, n: int, prefix: str = "hs") -> list[Path]:
-    """Write ``n`` one-page PNG dossiers (100 DPI, distinct Vietnamese text) to ``folder``."""
+def make_dossiers(folder: Path, n: int, prefix: str = "hs", suffix: str = ".pdf") -> list[Path]:
+    """Write ``n`` one-page dossiers (100 DPI, distinct Vietnamese text) to ``folder``.
+
+    PDFs by default (a folder of PDFs is one dossier per file); with ``suffix=".png"``
+    the files are page images, which a folder holds as the pages of one dossier.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(n):
         lines = ["GIẤY KHAI ĐĂNG KÝ XE", f"Hồ sơ số {prefix}-{i:04d}", "Họ và tên chủ xe: Nguyễn Văn Bình",
                  f"Biển số: 29A-{100 + i}.{10 + i % 80}", "Nhãn hiệu: HONDA", "Màu sơn: Đỏ"]
-        path = folder / f"{prefix}-{i:04d}.png"
-        Image.fromarray(text_page(lines, dpi=100, size_pt=14)).save(path, dpi=(100, 100))
+        path = folder / f"{prefix}-{i:04d}{suffix}"
+        image = Image.fromarray(text_page(lines, dpi=100, size_pt=14))
+        if suffix == ".pdf":
+            image.save(path, resolution=100.0)
+        else:
+            image.save(path, dpi=(100, 100))
         paths.append(path)
     return paths
 

@@ -35,7 +35,7 @@ def test_two_workers_store_the_same_records_and_pages_as_one(tmp_path: Path) -> 
     make_dossiers(inputs, 2, prefix="single")
     folder = inputs / "folder-dossier"
     folder.mkdir()
-    for i, page in enumerate(make_dossiers(tmp_path / "pages", 3, prefix="page")):
+    for i, page in enumerate(make_dossiers(tmp_path / "pages", 3, prefix="page", suffix=".png")):
         shutil.move(page, folder / f"{i + 1:02d}.png")  # one dossier of three pages
 
     serial = run_batch(inputs, tmp_path / "serial", workers=1)

@@ -72,21 +72,33 @@ def test_burst_of_10000_is_queued_not_processed_and_enqueuer_waits_when_full(bro
     assert len(raw) < 4096
 
 
-def test_run_queue_then_worker_processes_the_batch_and_status_shows_it(broker: str, tmp_path: Path) -> None:
+def test_run_queue_and_watch_enqueue_then_worker_processes_the_batch_and_status_shows_it(
+    broker: str, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
     inbox = tmp_path / "batch"
-    make_dossiers(inbox, 3)
-    env = worker_env(tmp_path / "data", broker)
+    make_dossiers(inbox, 2)
+    make_dossiers(data / "inbox" / "commune-01", 1, prefix="uploaded", suffix=".png")  # the local-folder inbox
+    env = worker_env(data, broker)
     queued = sohoa(["run", "--queue", str(inbox)], env)
     assert queued.returncode == 0, queued.stderr
-    assert "3 dossiers queued" in queued.stdout
+    assert "2 dossiers queued" in queued.stdout
+    watched = sohoa(["watch", "--once"], env)
+    assert watched.returncode == 0, watched.stderr
+    assert "1 new scan(s) queued" in watched.stdout
+    assert "queued" not in sohoa(["watch", "--once"], env).stdout  # an object is taken up once
     assert queue_length(make_app(Settings(broker_url=broker))) == 3
 
     worker = start_worker(env, tmp_path / "worker.log", via_cli=True)
     try:
-        wait_for(lambda: len(stored(tmp_path / "data")) == 3, 150, "3 dossiers stored by the worker")
+        wait_for(lambda: len(stored(data)) == 3, 150, "3 dossiers stored by the worker")
     finally:
         stop_worker(worker)
-    assert {row[2] for row in stored(tmp_path / "data")} == {"processed"}
+    assert {row[2] for row in stored(data)} == {"processed"}
+    sources = {row[0] for row in db_rows(data, "SELECT source FROM dossiers")}
+    assert "commune-01/uploaded-0000.png" in sources  # the inbox key names the dossier
+    claims = db_rows(data, "SELECT dossier_id FROM inbox_claims")
+    assert len(claims) == 1 and claims[0][0] in {row[0] for row in stored(data)}
 
     status = sohoa(["status", "--json"], env)
     assert status.returncode == 0, status.stderr
