@@ -78,7 +78,8 @@ def test_run_queue_and_watch_enqueue_then_worker_processes_the_batch_and_status_
     data = tmp_path / "data"
     inbox = tmp_path / "batch"
     make_dossiers(inbox, 2)
-    make_dossiers(data / "inbox" / "commune-01", 1, prefix="uploaded", suffix=".png")  # the local-folder inbox
+    # the local-folder inbox
+    make_dossiers(data / "inbox" / "commune-01", 1, prefix="uploaded", suffix=".png")
     env = worker_env(data, broker)
     queued = sohoa(["run", "--queue", str(inbox)], env)
     assert queued.returncode == 0, queued.stderr
