@@ -1,0 +1,79 @@
+"""Dates printed ``dd/mm/yyyy`` (also ``-`` or ``.``, or ``ngày … tháng … năm …``) → ISO.
+
+Every part of a date is digits, so OCR confusions there are fixed. The birth date
+may be only a year (the 2020 form prints "Năm sinh").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+from extract.checked import Checked, reject
+from extract.confusions import DIGITS, fit, upper_compact
+from sohoa.domain.text import fold
+
+log = logging.getLogger(__name__)
+
+MIN_YEAR, MAX_YEAR = 1900, 2100
+_WORDS = re.compile(r"\b(ngay|thang|nam|sinh|date|of|birth)\b")
+
+
+def _parts(raw: str) -> tuple[list[str], int] | None:
+    text = _WORDS.sub(" ", fold(raw))
+    parts: list[str] = []
+    corrections = 0
+    for piece in re.split(r"[\s/\-.,:]+", text):
+        token = upper_compact(piece)
+        if not token:
+            continue
+        fitted = fit(token, (DIGITS,) * len(token))
+        if fitted is None:
+            return None
+        parts.append(fitted[0])
+        corrections += fitted[1]
+    return parts, corrections
+
+
+def _date(parts: list[str]) -> dt.date | None:
+    if len(parts) == 1 and len(parts[0]) == 8:
+        parts = [parts[0][:2], parts[0][2:4], parts[0][4:]]
+    if len(parts) != 3 or len(parts[2]) != 4 or not (1 <= len(parts[0]) <= 2 and 1 <= len(parts[1]) <= 2):
+        return None
+    try:
+        return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+    except ValueError:
+        return None
+
+
+def normalize(raw: str, *, year_only_ok: bool = False) -> Checked:
+    """ISO ``YYYY-MM-DD`` (or ``YYYY`` when ``year_only_ok`` and only a year is printed)."""
+    got = _parts(raw)
+    if got is None or not got[0]:
+        return reject("no date read")
+    parts, corrections = got
+    reasons = (f"date: {corrections} character(s) read as digits",) if corrections else ()
+    if year_only_ok and len(parts) == 1 and len(parts[0]) == 4:
+        year = int(parts[0])
+        if MIN_YEAR <= year <= MAX_YEAR:
+            return Checked(parts[0], reasons, corrections)
+        return reject("date: year out of range")
+    day = _date(parts)
+    if day is None:
+        return reject("date: not a valid dd/mm/yyyy date")
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        return reject("date: year out of range")
+    return Checked(day.isoformat(), reasons, corrections)
+
+
+def normalize_birth(raw: str) -> Checked:
+    """A birth date: full date or year only."""
+    return normalize(raw, year_only_ok=True)
+
+
+def year_of(value: str | None) -> int | None:
+    """The year of an ISO date or year string."""
+    if value and re.match(r"^\d{4}", value):
+        return int(value[:4])
+    return None

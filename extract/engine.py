@@ -1,0 +1,35 @@
+"""Engine numbers: upper case, hyphens kept as printed; the serial after a hyphen is digits.
+
+Shapes vary by maker (``5C63645910``, ``JC52E-1234567``, ``VF3EA-0012345``); the loose
+shape is ``^[A-Z0-9]{2,6}E?-?\\d{5,7}$``. Only the serial after a hyphen has a fixed
+class (digits), so only there are OCR confusions corrected.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from extract.checked import Checked, reject
+from extract.confusions import DIGITS, fit, upper_compact
+
+log = logging.getLogger(__name__)
+
+SHAPE = re.compile(r"^[A-Z0-9]{2,7}E?-?\d{5,8}$")
+
+
+def normalize(raw: str) -> Checked:
+    """Canonical engine number, or no value when nothing like one was read."""
+    text = re.sub(r"-+", "-", upper_compact(raw, keep="-")).strip("-")
+    if len(text.replace("-", "")) < 5:
+        return reject("no engine number read")
+    corrections = 0
+    if "-" in text:
+        head, _, tail = text.rpartition("-")
+        fitted = fit(tail, (DIGITS,) * len(tail))
+        if fitted is not None:
+            text, corrections = f"{head}-{fitted[0]}", fitted[1]
+    reasons = [f"engine: {corrections} character(s) corrected in the serial"] if corrections else []
+    if not SHAPE.match(text) or len(text) > 20:
+        return Checked(text, (*reasons, "engine: unusual engine-number shape"), corrections, doubt=True)
+    return Checked(text, tuple(reasons), corrections)

@@ -1,0 +1,258 @@
+"""A dossier's record: every field read from every page, reconciled, checked and scored.
+
+For each page (classified first), each field printed on its type is read beside
+its labels; identifier fields (those with a character whitelist) are also re-read
+from the image crop of their box when a crop reader and the page image are given.
+Per page the best reading is kept; across pages, readings that agree raise the
+confidence and readings that disagree lower it (all are kept for review). Cross-
+field checks then run on the chosen values, and each field gets its calibrated
+confidence and ``needs_review``. This module never imports ``ocr/``: the pipeline
+passes the crop reader in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from extract import confidence as conf_mod
+from extract import plate as plate_mod
+from extract.checked import Checked
+from extract.classify import classify
+from extract.crops import value_box, without_dots
+from extract.crossfield import CheckFailure, cross_check
+from extract.labels import ValueRead, read_fields
+from extract.normalizers import normalize
+from extract.vin import same_vehicle
+from sohoa.doctypes import DocTypeSpec, FieldSpec
+from sohoa.domain.plates import VehicleClass
+from sohoa.domain.text import fold
+from sohoa.errors import SohoaError
+from sohoa.model import BBox, FieldValue, Page, Reading
+from sohoa.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+#: (image, bbox, whitelist, psm) -> (text, confidence in [0, 1])
+CropReader = Callable[[np.ndarray, BBox, str | None, int], tuple[str, float]]
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One reading of a field on one page, normalized."""
+
+    field: str
+    page: int
+    raw: str
+    checked: Checked
+    bbox: BBox | None
+    ocr: float
+    source: str  # "page" | "crop"
+    crop_agree: bool = False
+    crop_disagree: bool = False
+    label_exact: bool = True
+
+    @property
+    def value(self) -> str | None:
+        return self.checked.value
+
+    def rank(self) -> tuple[int, int, int, float]:
+        """Higher is better: a value, no doubt, found by an exact label, OCR confidence."""
+        return (int(self.value is not None), int(self.checked.ok), int(self.label_exact), self.ocr)
+
+
+def _vehicle_class(values: Mapping[str, str | None]) -> VehicleClass | None:
+    kind = fold(values.get("vehicle_type") or "")
+    if "mo to" in kind or "gan may" in kind or "xe may" in kind:
+        return "motorcycle"
+    if "o to" in kind:
+        return "car"
+    return None
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """What a field's readings need besides the page: the crop reader, images, other fields."""
+
+    reread: CropReader | None
+    images: Mapping[int, np.ndarray] | None
+    hints: Mapping[str, str | None]
+
+    def normalize(self, field: FieldSpec, raw: str) -> Checked:
+        if field.normalizer == "plate":
+            return plate_mod.normalize(raw, _vehicle_class(self.hints))
+        return normalize(field.normalizer, raw)
+
+    def crop(self, read: ValueRead, field: FieldSpec, page: Page) -> Candidate | None:
+        """Re-read the value's ink from the page image (whitelisted for identifiers), if possible.
+
+        Free-text fields are re-read only by a reader that reads Vietnamese (its
+        ``languages`` attribute names ``vie``): an English-only re-read drops diacritics.
+        """
+        if self.reread is None or self.images is None or page.index not in self.images:
+            return None
+        if field.whitelist is None and "vie" not in str(getattr(self.reread, "languages", "")):
+            return None
+        image = self.images[page.index]
+        h = read.line_height or 24
+        box = value_box(image, read.region, h, below=read.below) or read.region
+        try:
+            if field.whitelist is not None and field.identifier:
+                clean = without_dots(image, box, h)
+                full = BBox(x0=0, y0=0, x1=clean.shape[1], y1=clean.shape[0])
+                text, score = self.reread(clean, full, field.whitelist, field.psm)
+            else:
+                text, score = self.reread(image, box, field.whitelist, field.psm)
+        except (SohoaError, KeyError, ValueError) as e:
+            log.warning("page %d: crop re-read of %s failed: %s", page.index, field.name, e)
+            return None
+        checked = self.normalize(field, text)
+        return Candidate(field.name, page.index, text, checked, box, score, "crop",
+                         label_exact=read.label.score >= 100)
+
+    def best_of(self, read: ValueRead, field: FieldSpec, page: Page) -> Candidate:
+        """The page reading, or the crop re-read when that is better; agreement noted."""
+        own = Candidate(field.name, page.index, read.raw, self.normalize(field, read.raw),
+                        read.bbox or read.region, read.confidence, "page",
+                        label_exact=read.label.score >= 100)
+        crop = self.crop(read, field, page)
+        if crop is None or crop.value is None:
+            return own
+        if own.value is not None and _same(field.name, own.value, crop.value):
+            return replace(own, crop_agree=True, ocr=max(own.ocr, crop.ocr))
+        if own.checked.ok and not crop.checked.ok:
+            return replace(own, crop_disagree=True)
+        if crop.checked.ok and not own.checked.ok:
+            return replace(crop, crop_disagree=own.value is not None)
+        better = crop if crop.ocr >= own.ocr - 0.05 else own
+        return replace(better, crop_disagree=own.value is not None)
+
+    def candidates(self, pages: Sequence[Page], field: FieldSpec,
+                   reads: Mapping[int, dict[str, list[ValueRead]]]) -> list[Candidate]:
+        """Per page the best reading of the field (pages where it was found)."""
+        out: list[Candidate] = []
+        for page in pages:
+            cands = [self.best_of(r, field, page) for r in reads[page.index].get(field.name, [])]
+            if cands:
+                out.append(max(cands, key=lambda c: c.rank()))
+        return out
+
+
+def _same(field: str, a: str, b: str) -> bool:
+    if field == "chassis_number":
+        return same_vehicle(a, b)
+    if field == "owner_birth_date":  # the 2020 form prints the year only
+        return a == b or (a[:4] == b[:4] and 4 in (len(a), len(b)))
+    if field in ("plate_number", "engine_number", "owner_id_number"):
+        return plate_mod.upper_compact(a) == plate_mod.upper_compact(b)
+    return fold(a) == fold(b) if field in ("owner_name", "owner_address", "color", "vehicle_type") else a == b
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """The chosen value of a field and what the pages said about it."""
+
+    chosen: Candidate | None
+    agree: int
+    disagree: int
+    candidates: tuple[Candidate, ...]
+
+
+def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
+    """Group the pages' values; the best-supported group wins (a full VIN over its suffix)."""
+    valued = [c for c in cands if c.value is not None]
+    if not valued:
+        return Reconciled(None, 0, 0, tuple(cands))
+    groups: list[list[Candidate]] = []
+    for c in sorted(valued, key=lambda c: c.rank(), reverse=True):
+        for g in groups:
+            if _same(field, g[0].value or "", c.value or ""):
+                g.append(c)
+                break
+        else:
+            groups.append([c])
+    groups.sort(key=lambda g: (sum(1 + int(c.checked.ok) for c in g), max(c.rank() for c in g)), reverse=True)
+    best = groups[0]
+    # a full VIN over its suffix, a full date over a year
+    longest = field in ("chassis_number", "owner_birth_date")
+    chosen = max(best, key=lambda c: (len(c.value or ""), c.rank())) if longest else best[0]
+    disagree = sum(len(g) for g in groups[1:] if any(c.checked.ok for c in g))
+    return Reconciled(chosen, len(best) - 1, disagree, tuple(cands))
+
+
+def _reading(c: Candidate) -> Reading:
+    return Reading(raw=c.raw, value=c.value, page=c.page, bbox=c.bbox, confidence=round(min(1.0, c.ocr), 4))
+
+
+def _evidence(field: FieldSpec, rec: Reconciled, failures: Sequence[CheckFailure],
+              expected: int) -> conf_mod.Evidence:
+    c = rec.chosen
+    mine = [f for f in failures if field.name in f.fields]
+    if c is None:
+        return conf_mod.Evidence(field=field.name, found=False, ocr=0.0, valid=False)
+    notes = len(c.checked.reasons) - int(c.checked.corrections > 0)
+    return conf_mod.Evidence(
+        field=field.name, found=True, ocr=min(1.0, c.ocr), valid=c.checked.ok,
+        corrections=c.checked.corrections, soft_doubts=max(0, notes), agree=rec.agree, disagree=rec.disagree,
+        crop_agree=c.crop_agree, crop_disagree=c.crop_disagree, cross_hard=sum(f.hard for f in mine),
+        cross_soft=sum(not f.hard for f in mine), expected_pages=expected,
+    )
+
+
+def _field_value(field: FieldSpec, rec: Reconciled, failures: Sequence[CheckFailure], expected: int,
+                 threshold: float) -> tuple[FieldValue, conf_mod.Evidence]:
+    ev = _evidence(field, rec, failures, expected)
+    readings = tuple(_reading(c) for c in rec.candidates)
+    c = rec.chosen
+    if c is None:
+        first = "not found on any page" if not rec.candidates else "no valid reading"
+        why = (first, *(r for x in rec.candidates for r in x.checked.reasons))
+        return FieldValue(value=None, confidence=0.0, needs_review=True, readings=readings,
+                          reasons=tuple(dict.fromkeys(why))), ev
+    p = conf_mod.load().probability(ev)
+    reasons: list[str] = list(c.checked.reasons)
+    if rec.disagree:
+        reasons.append(f"pages disagree ({rec.disagree} other reading(s))")
+    if c.crop_disagree:
+        reasons.append("page OCR and crop re-read disagree")
+    reasons += [f.reason for f in failures if field.name in f.fields]
+    review = p < threshold or c.checked.doubt or ev.cross_hard > 0 or rec.disagree > 0
+    fv = FieldValue(value=c.value, confidence=round(p, 4), needs_review=review, page=c.page, bbox=c.bbox,
+                    reasons=tuple(dict.fromkeys(reasons)), readings=readings)
+    return fv, ev
+
+
+Extracted = tuple[dict[str, FieldValue], dict[str, conf_mod.Evidence]]
+
+
+def extract_with_evidence(pages: Sequence[Page], *, spec: DocTypeSpec, reread: CropReader | None = None,
+                          images: Mapping[int, np.ndarray] | None = None,
+                          threshold: float | None = None) -> Extracted:
+    """As :func:`extract_record`, also returning each field's evidence (for calibration)."""
+    threshold = get_settings().review_threshold if threshold is None else threshold
+    typed = [classify(p, spec) for p in pages]
+    reads = {p.index: read_fields(p, spec, p.page_type) for p in typed}
+    order = sorted(spec.fields.values(), key=lambda f: f.normalizer == "plate")  # plate last: uses the type
+    hints: dict[str, str | None] = {}
+    reader = _Reader(reread, images, hints)
+    recs: dict[str, Reconciled] = {}
+    for field in order:
+        recs[field.name] = reconcile(field.name, reader.candidates(typed, field, reads))
+        chosen = recs[field.name].chosen
+        hints[field.name] = chosen.value if chosen else None
+    failures = cross_check(hints)
+    fields: dict[str, FieldValue] = {}
+    evidence: dict[str, conf_mod.Evidence] = {}
+    for name, field in spec.fields.items():
+        expected = sum(1 for p in typed if p.page_type in field.page_types) or 1
+        fields[name], evidence[name] = _field_value(field, recs[name], failures, expected, threshold)
+    return fields, evidence
+
+
+def extract_record(pages: Sequence[Page], *, spec: DocTypeSpec, reread: CropReader | None = None,
+                   images: Mapping[int, np.ndarray] | None = None) -> dict[str, FieldValue]:
+    """Every field of the document type, read from the dossier's pages (see module doc)."""
+    return extract_with_evidence(pages, spec=spec, reread=reread, images=images)[0]

@@ -1,0 +1,148 @@
+"""The vehicle's details: brand, model, colour, type, engine capacity, year of manufacture.
+
+Free-text fields are canonicalized against short vocabularies where the print
+comes from one (brands, colours, vehicle types): a reading within a small edit
+distance of one known entry takes that entry's spelling, diacritics included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import unicodedata
+
+from rapidfuzz.distance import Levenshtein
+
+from extract.checked import Checked, reject
+from extract.confusions import DIGITS, fit, upper_compact
+from sohoa.domain.text import fold
+from sohoa.domain.vin import canonical_brand
+
+log = logging.getLogger(__name__)
+
+BRANDS = (
+    "HONDA", "YAMAHA", "SUZUKI", "PIAGGIO", "VESPA", "SYM", "VINFAST", "KYMCO", "TOYOTA", "HYUNDAI", "KIA",
+    "MAZDA", "FORD", "MITSUBISHI", "ISUZU", "MERCEDES-BENZ", "CHEVROLET", "NISSAN", "PEUGEOT", "THACO",
+    "VPIC", "DAEWOO", "BMW", "AUDI", "LEXUS", "SUBARU", "HINO", "DUCATI", "KAWASAKI", "TRIUMPH",
+    "HARLEY-DAVIDSON", "YADEA", "PEGA", "DIBAO",
+)
+COLOURS = ("Đen", "Trắng", "Đỏ", "Xanh", "Bạc", "Xám", "Vàng", "Nâu", "Hồng", "Cam", "Tím", "Ghi", "Be",
+           "Dương", "Lá", "Lục", "Ngọc", "Đồng", "Kem", "Rêu", "Nhám", "Mờ", "Sần")
+VEHICLE_TYPES = (
+    "Xe mô tô hai bánh", "Xe mô tô ba bánh", "Xe gắn máy", "Xe máy điện", "Xe mô tô điện",
+    "Ô tô con", "Ô tô tải", "Ô tô khách", "Ô tô tải VAN", "Ô tô tải pick up", "Ô tô chuyên dùng",
+    "Ô tô đầu kéo", "Rơ moóc", "Sơ mi rơ moóc",
+)
+_COLOUR_BY_KEY = {fold(c): c for c in COLOURS}
+
+
+def _closest(key: str, options: dict[str, str], max_ratio: float = 0.2) -> str | None:
+    """The one option whose folded key is within ``max_ratio`` edit distance of ``key``."""
+    best: list[tuple[int, str]] = []
+    for k, v in options.items():
+        d = Levenshtein.distance(key, k)
+        if d <= max(1, int(len(k) * max_ratio)) if len(k) >= 4 else d == 0:
+            best.append((d, v))
+    if not best:
+        return None
+    best.sort()
+    return best[0][1] if len(best) == 1 or best[0][0] < best[1][0] else None
+
+
+def _tidy(raw: str) -> str:
+    text = unicodedata.normalize("NFC", raw)
+    text = re.sub(r"[.…:_·]{2,}|…", " ", text)
+    return " ".join(text.split()).strip(" .,:;_")
+
+
+def normalize_brand(raw: str) -> Checked:
+    """Upper-case brand, snapped to a known brand when within one or two letters."""
+    text = _tidy(raw).upper()
+    if not text:
+        return reject("brand: nothing read")
+    known = {fold(b).upper(): b for b in BRANDS}
+    hit = _closest(fold(text).upper(), known)
+    if hit is None:
+        return Checked(text, ("brand: not a known brand",), doubt=True)
+    return Checked(hit, ("brand: spelling snapped to a known brand",) if hit != text else (),
+                   corrections=int(hit != text))
+
+
+def normalize_model(raw: str) -> Checked:
+    """Upper-case model name, single spaces."""
+    text = _tidy(raw).upper()
+    if not re.search(r"\w", text):
+        return reject("model: nothing read")
+    return Checked(text)
+
+
+def normalize_colour(raw: str) -> Checked:
+    """The colour as printed (``Đỏ - Đen``), each word snapped to the colour vocabulary."""
+    text = _tidy(raw)
+    words = re.findall(r"\w+|-", text)
+    if not any(w != "-" for w in words):
+        return reject("colour: nothing read")
+    out: list[str] = []
+    unknown = 0
+    for w in words:
+        if w == "-":
+            out.append(w)
+            continue
+        hit = _closest(fold(w), _COLOUR_BY_KEY)
+        if hit is None:
+            unknown += 1
+            out.append(w)
+        else:
+            out.append(hit.upper() if w.isupper() and len(w) > 1 else (hit.lower() if w.islower() else hit))
+    value = " ".join(out)
+    if unknown:
+        return Checked(value, ("colour: word not in the colour list",), doubt=True)
+    return Checked(value, (), corrections=int(value != text))
+
+
+def normalize_vehicle_type(raw: str) -> Checked:
+    """The vehicle type as printed, snapped to the list of types when close."""
+    text = _tidy(raw)
+    if len(text) < 3:
+        return reject("vehicle type: nothing read")
+    hit = _closest(fold(text), {fold(t): t for t in VEHICLE_TYPES}, max_ratio=0.25)
+    if hit is None:
+        return Checked(text, ("vehicle type: not in the list of types",), doubt=True)
+    return Checked(hit, (), corrections=int(hit != text))
+
+
+def normalize_capacity(raw: str) -> Checked:
+    """``109,1 cm3``: the number as printed (comma or point) and the unit."""
+    text = re.sub(r"(?i)\s*(cm3|cm³|cc|cm)\s*$", "", _tidy(raw))
+    m = re.search(r"[0-9OoIlSB][0-9OoIlSB.,]*", text)
+    if m is None:
+        return reject("capacity: no number read")
+    number = m.group(0).rstrip(".,")
+    digits = re.sub(r"[.,]", "", number)
+    fitted = fit(upper_compact(digits), (DIGITS,) * len(upper_compact(digits)))
+    if fitted is None or not fitted[0]:
+        return reject("capacity: no number read")
+    fixed = iter(fitted[0])
+    number = "".join(c if c in ".," else next(fixed) for c in number)
+    value = float(number.replace(",", "."))
+    if not 40 <= value <= 20000:
+        return Checked(f"{number} cm3", ("capacity: outside 40-20000 cm3",), fitted[1], doubt=True)
+    return Checked(f"{number} cm3", (), fitted[1])
+
+
+def normalize_year(raw: str) -> Checked:
+    """A four-digit year of manufacture, 1950 to next year."""
+    text = upper_compact(_tidy(raw))
+    fitted = fit(text, (DIGITS,) * len(text)) if text else None
+    if fitted is None or len(fitted[0]) != 4:
+        return reject("year: not four digits")
+    year = int(fitted[0])
+    if not 1950 <= year <= dt.date.today().year + 1:
+        return Checked(fitted[0], ("year: out of range",), fitted[1], doubt=True)
+    return Checked(fitted[0], (), fitted[1])
+
+
+def same_brand(a: str, b: str) -> bool:
+    """Two brand spellings name the same maker (``VESPA`` and ``PIAGGIO`` do)."""
+    return canonical_brand(a) == canonical_brand(b)
