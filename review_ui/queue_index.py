@@ -43,9 +43,10 @@ def _changed_ids(db: Session, since: dt.datetime | None) -> list[str]:
     if since is None:
         return list(db.scalars(select(DossierRow.id).where(DossierRow.status != "rejected")))
     queries = [select(DossierRow.id).where(DossierRow.updated_at > since)]
-    results = _results_table()
-    if results is not None:
-        queries.append(select(results.c.dossier_id).where(results.c.reconciled_at > since))  # type: ignore[attr-defined]
+    for name in ("reconciliations", "reconciliation_results"):
+        table = Base.metadata.tables.get(name)
+        if table is not None and "reconciled_at" in table.c:
+            queries.append(select(table.c.dossier_id).where(table.c.reconciled_at > since))
     return list(db.scalars(union(*queries)))
 
 
