@@ -175,7 +175,10 @@ def _pdf_pages(path: Path, settings: Settings, embedded: bool) -> Iterator[tuple
                 del reader  # pypdf's objects point at their reader: free the cycle now
                 gc.collect()
                 reader = open_pdf(fh, path)
-            scan = _embedded_scan(reader.pages[number - 1], number, path, settings) if embedded else None
+            page = reader.pages[number - 1]
+            _check_page_images(page, number, path, settings)
+            scan = _embedded_scan(page, number, path, settings) if embedded else None
+            del page
             yield scan if scan is not None else _render(path, number, settings)
             del scan
 
@@ -203,11 +206,7 @@ def _embedded_scan(
             return None
         xobject, page_width_pt = found
         width, height = int(xobject["/Width"]), int(xobject["/Height"])
-        if width * height > settings.max_pixels:
-            raise InputRejected(f"page {number}: embedded image exceeds the pixel limit", path=str(path))
         pixels = _decode_xobject(page, xobject)
-    except InputRejected:
-        raise
     except Exception as e:  # pypdf can't decode this filter (JBIG2...) or the page is odd: render it
         log.debug("page %d: embedded image not taken (%s); rendering", number, _short(e))
         return None
@@ -215,6 +214,28 @@ def _embedded_scan(
         return None
     dpi = max(1, round(width / (page_width_pt / 72.0)))
     return pixels, dpi
+
+
+def _check_page_images(page: PageObject, number: int, path: Path, settings: Settings) -> None:
+    """Refuse a page drawing an image whose declared size exceeds the pixel limit.
+
+    Whether taken as stored or rendered (poppler decodes it whole), such an image
+    is a decompression bomb. Reads the image dictionaries of this page only.
+    """
+    try:
+        resources = page.get("/Resources")
+        xobjects = resources.get_object().get("/XObject") if resources is not None else None
+        items = list(xobjects.get_object().values()) if xobjects is not None else []
+        sizes = [(int(o["/Width"]), int(o["/Height"])) for o in (r.get_object() for r in items)
+                 if o.get("/Subtype") == "/Image"]
+    except Exception as e:  # malformed resources: poppler will say what it can render
+        log.debug("page %d: image sizes unreadable (%s)", number, _short(e))
+        return
+    for width, height in sizes:
+        if width * height > settings.max_pixels:
+            reason = (f"page {number}: embedded image of {width} × {height} pixels exceeds the limit of "
+                      f"{settings.max_pixels:,} pixels")
+            raise InputRejected(reason, path=str(path))
 
 
 def _decode_xobject(page: PageObject, xobject: Any) -> np.ndarray:

@@ -265,8 +265,19 @@ def test_tiff_cut_in_its_last_page_yields_the_good_pages_then_names_the_bad_one(
 
 def test_embedded_image_pixels_count_against_the_limit(tmp_path: Path) -> None:
     pdf = save_pdf(tmp_path / "scan.pdf", [text_page(150)], 150)  # 1240 x 1754 pixels on an A4 page
-    with pytest.raises(InputRejected, match=r"page 1: embedded image exceeds the pixel limit"):
+    with pytest.raises(InputRejected, match=r"page 1: embedded image of 1240 × 1754 pixels exceeds"):
         list(iter_pages(_src(pdf), Settings(max_pixels=2_000_000)))
+
+
+def test_oversized_image_on_a_page_to_render_is_refused_before_poppler(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pdf = save_pdf(tmp_path / "scan.pdf", [text_page(150)], 150)
+    mixed = _replace_content(pdf, b"q 300 0 0 400 50 50 cm /image Do Q BT /F1 12 Tf 72 20 Td (x) Tj ET",
+                             tmp_path / "mixed.pdf", font=True)
+    _forbid_render(monkeypatch)
+    with pytest.raises(InputRejected, match=r"page 1: embedded image of 1240 × 1754 pixels exceeds"):
+        list(iter_pages(_src(mixed), Settings(max_pixels=2_000_000, raster_dpi=72)))
 
 
 def test_pdf_is_read_from_the_open_file_not_loaded_whole(
