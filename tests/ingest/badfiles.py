@@ -6,8 +6,10 @@ ingest checks must give for it is in ``EXPECTED_REASONS``.
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image
@@ -57,13 +59,20 @@ def encrypted_pdf(folder: Path, user_password: str = "mat-khau-2024") -> Path:
     return path
 
 
-def many_pages_pdf(folder: Path, pages: int = 10_000) -> Path:
+@lru_cache(maxsize=2)
+def _blank_pages_pdf(pages: int) -> bytes:
     writer = PdfWriter()
     for _ in range(pages):
         writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def many_pages_pdf(folder: Path, pages: int = 10_000) -> Path:
+    """A real PDF of ``pages`` blank pages (built once per test session, 1.2 MB for 10,000)."""
     path = folder / "thousands.pdf"
-    with path.open("wb") as fh:
-        writer.write(fh)
+    path.write_bytes(_blank_pages_pdf(pages))
     return path
 
 
