@@ -125,7 +125,8 @@ def save_field(db: Session, p: Principal, dossier_id: str, name: str, value: str
         raise Conflict(f"dossier {dossier_id} is {d.status}; only dossiers under review can be edited")
     current = _field_row(db, dossier_id, name)
     old = current.value
-    new, reasons = _judged(name, value, confirm, list(json.loads(current.reasons_json or "[]")))
+    new, reasons = _judged(name, value, confirm, list(json.loads(current.reasons_json or "[]")),
+                           other_values(db, dossier_id, name))
     done = db.execute(
         update(FieldRow)
         .where(FieldRow.dossier_id == dossier_id, FieldRow.name == name, FieldRow.version == expected_version)
@@ -143,17 +144,26 @@ def save_field(db: Session, p: Principal, dossier_id: str, name: str, value: str
     return _field_row(db, dossier_id, name)
 
 
-def _judged(name: str, value: str | None, confirm: bool, reasons: list[str]) -> tuple[str | None, list[str]]:
+def other_values(db: Session, dossier_id: str, name: str) -> dict[str, str | None]:
+    """The dossier's other field values (for the pipeline's cross-field checks)."""
+    rows = db.execute(select(FieldRow.name, FieldRow.value).where(FieldRow.dossier_id == dossier_id,
+                                                                  FieldRow.name != name))
+    return {n: v for n, v in rows}
+
+
+def _judged(name: str, value: str | None, confirm: bool, reasons: list[str],
+            others: dict[str, str | None]) -> tuple[str | None, list[str]]:
     if value is None or not value.strip():
         if not confirm:
             raise InvalidValue(name, Verdict(False, None, ("empty value: confirm that the field is absent",)))
         return None, [*reasons, "reviewer confirmed: field absent"]
-    verdict = validate(name, value)
+    verdict = validate(name, value, others)
     if not verdict.ok and not confirm:
         raise InvalidValue(name, verdict)
     new = nfc(verdict.value if verdict.value is not None else value.strip())
     if not verdict.ok:
         reasons = [*reasons, *(f"reviewer confirmed despite: {m}" for m in verdict.messages)]
+    reasons += [f"cross-check at review: {w}" for w in verdict.warnings if f"cross-check at review: {w}" not in reasons]
     return new, reasons
 
 

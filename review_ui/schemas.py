@@ -25,6 +25,8 @@ class FieldValidate(Input):
 
     field: str = Field(pattern=r"^[a-z_]{1,64}$")
     value: NFCStr = Field(max_length=500)
+    dossier_id: str | None = Field(default=None, max_length=64,
+                                   description="check against this dossier's other fields too (cross-field checks)")
 
 
 class ValidationPublic(BaseModel):
@@ -34,6 +36,7 @@ class ValidationPublic(BaseModel):
     ok: bool
     value: str | None
     messages: list[str]
+    warnings: list[str] = Field(default_factory=list, description="cross-field findings (do not block saving)")
 
 
 class FieldUpdate(Input):

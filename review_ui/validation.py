@@ -1,51 +1,41 @@
 """The one adapter between the review UI and the pipeline's field validators (extract/).
 
-Editing a field must be judged by the same validators the pipeline used. ``validate(field, value)``
-looks them up in this order:
-
-1. a registry ``extract.validators.validate(field, value)`` if extract/ exposes one;
-2. the per-field normalizer modules of extract/ (``extract.vin``, ``extract.plate`` ...), each
-   returning ``extract.checked.Checked`` (value, reasons, doubt) or a ``(value, reasons)`` pair;
-3. the rules of ``shared/fields.md`` written out below, only for fields extract/ does not cover yet.
-
-Whatever answers is turned into a ``Verdict``. No personal data is logged here.
+Editing a field is judged by exactly what the pipeline used: the document type's field spec
+(``sohoa.doctypes``) names the field's normalizer, and ``extract.normalizers.normalize(name, raw)``
+runs it, returning ``extract.checked.Checked`` (canonical value, reasons, doubt). With the record's
+other values, the pipeline's cross-field checks (``extract.crossfield.cross_check``: CCCD against
+birth date, VIN year and maker against the vehicle, plate against address) are added as warnings
+that concern this field. If extract/ one day exposes ``extract.validators.validate(field, value)``,
+that registry is used first. No value is logged here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import importlib
 import logging
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 log = logging.getLogger(__name__)
 
+DOC_TYPE = "vehicle_registration"
+
 
 @dataclass(frozen=True)
 class Verdict:
-    """A validator's answer: the canonical value (None if unreadable), whether it passes, and why not."""
+    """A validator's answer: the canonical value (None if unreadable), whether it passes, and why not.
+
+    ``warnings`` are cross-field findings: shown and recorded, but they do not block a save.
+    """
 
     ok: bool
     value: str | None
     messages: tuple[str, ...] = ()
-    source: str = "builtin"
-
-
-#: field -> candidate (module, function) pairs in extract/
-EXTRACT_FUNCS: dict[str, tuple[tuple[str, str], ...]] = {
-    "chassis_number": (("extract.vin", "normalize_chassis"), ("extract.vin", "normalize"),
-                       ("extract.vin", "check_chassis")),
-    "plate_number": (("extract.plate", "normalize_plate"), ("extract.plate", "normalize")),
-    "engine_number": (("extract.engine", "normalize_engine"), ("extract.engine", "normalize")),
-    "owner_id_number": (("extract.id_number", "normalize_id_number"), ("extract.id_number", "normalize"),
-                        ("extract.cccd", "normalize")),
-    "owner_birth_date": (("extract.dates", "normalize_birth_date"), ("extract.dates", "normalize_date")),
-    "registration_date": (("extract.dates", "normalize_date"),),
-}
+    warnings: tuple[str, ...] = ()
+    source: str = "text"
 
 
 def _lookup(module: str, func: str) -> Callable[..., Any] | None:
@@ -57,7 +47,7 @@ def _lookup(module: str, func: str) -> Callable[..., Any] | None:
     return fn if callable(fn) else None
 
 
-def _from_result(result: Any, source: str) -> Verdict:
+def _from_checked(result: Any, source: str) -> Verdict:
     if isinstance(result, Verdict):
         return result
     value = getattr(result, "value", None)
@@ -69,97 +59,43 @@ def _from_result(result: Any, source: str) -> Verdict:
     return Verdict(ok=value is not None and not doubt, value=value, messages=reasons, source=source)
 
 
-def validate(field: str, value: str) -> Verdict:
-    """Judge ``value`` as field ``field`` with the pipeline's validators."""
+def normalizer_name(field: str, doc_type: str = DOC_TYPE) -> str | None:
+    """The normalizer the document type's spec names for ``field`` (None for an unknown field)."""
+    from sohoa.doctypes import load_doctype
+
+    spec = load_doctype(doc_type).fields.get(field)
+    return spec.normalizer if spec else None
+
+
+def validate(field: str, value: str, others: Mapping[str, str | None] | None = None,
+             doc_type: str = DOC_TYPE) -> Verdict:
+    """Judge ``value`` as ``field`` with the pipeline's normalizer (and cross-field checks with ``others``)."""
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
         return Verdict(ok=False, value=None, messages=("empty value",))
     registry = _lookup("extract.validators", "validate")
     if registry is not None:
-        return _from_result(registry(field, value), "extract.validators")
-    for module, func in EXTRACT_FUNCS.get(field, ()):
-        fn = _lookup(module, func)
-        if fn is not None:
-            return _from_result(fn(value), f"{module}.{func}")
-    return BUILTIN.get(field, _text)(value)
+        verdict = _from_checked(registry(field, value), "extract.validators")
+    else:
+        verdict = _normalize(field, value, doc_type)
+    if others is None or verdict.value is None:
+        return verdict
+    return _with_cross_checks(field, verdict, others)
 
 
-# -- the rules of shared/fields.md, for fields extract/ does not validate yet ------------------------
+def _normalize(field: str, value: str, doc_type: str) -> Verdict:
+    from extract.normalizers import normalize
 
-_VIN_ALPHABET = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
-_VIN_VALUES = {**{str(d): d for d in range(10)},
-               **dict(zip("ABCDEFGH", range(1, 9), strict=True)), **dict(zip("JKLMN", range(1, 6), strict=True)),
-               "P": 7, "R": 9, **dict(zip("STUVWXYZ", range(2, 10), strict=True))}
-_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
-
-
-def vin_check_digit(vin: str) -> str:
-    """The ISO 3779 check digit a 17-character VIN should carry in position 9."""
-    total = sum(_VIN_VALUES[c] * w for c, w in zip(vin, _VIN_WEIGHTS, strict=True)) % 11
-    return "X" if total == 10 else str(total)
+    name = normalizer_name(field, doc_type)
+    if name is None:
+        return Verdict(ok=True, value=re.sub(r"\s+", " ", value), source="text")
+    return _from_checked(normalize(name, value), f"extract.normalizers:{name}")
 
 
-def _chassis(value: str) -> Verdict:
-    v = re.sub(r"[\s.-]", "", value).upper()
-    if not re.fullmatch(r"[A-Z0-9]{5,20}", v):
-        return Verdict(False, None, ("chassis number: letters and digits only, 5-20 characters",))
-    if len(v) != 17:
-        return Verdict(True, v, ("not a 17-character VIN (older frame number): check against the rubbing",))
-    if not _VIN_ALPHABET.match(v):
-        return Verdict(False, v, ("VIN may not contain I, O or Q",))
-    expected = vin_check_digit(v)
-    if v[8] != expected:
-        return Verdict(False, v, (f"VIN check digit is {v[8]}, expected {expected}",))
-    return Verdict(True, v)
-
-
-_PLATE = re.compile(
-    r"^(?:\d{2}[A-Z]{1,2}-\d{3}\.\d{2}|\d{2}[A-Z]{1,2}-\d{4}|\d{2}-[A-ZĐ]{1,2}\d?\s\d{3}\.\d{2}|"
-    r"\d{2}-[A-ZĐ]{1,2}\d?\s\d{4})$")
-
-
-def _plate(value: str) -> Verdict:
-    v = re.sub(r"\s+", " ", value.upper())
-    if not _PLATE.match(v):
-        return Verdict(False, v, ("plate does not follow the grammar (e.g. 29A-123.45, 29-B1 123.45)",))
-    return Verdict(True, v)
-
-
-def _id_number(value: str) -> Verdict:
-    v = re.sub(r"\s", "", value)
-    if not re.fullmatch(r"\d{12}|\d{9}", v):
-        return Verdict(False, v if v.isdigit() else None, ("ID number must be 12 digits (CCCD) or 9 (CMND)",))
-    return Verdict(True, v)
-
-
-def _date(value: str) -> Verdict:
-    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
-    iso = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}" if m else value
-    try:
-        dt.date.fromisoformat(iso)
-    except ValueError:
-        if re.fullmatch(r"(19|20)\d\d", value):
-            return Verdict(True, value)
-        return Verdict(False, None, ("date must be dd/mm/yyyy or YYYY-MM-DD",))
-    return Verdict(True, iso)
-
-
-def _year(value: str) -> Verdict:
-    if not re.fullmatch(r"(19|20)\d\d", value) or int(value) > dt.date.today().year:
-        return Verdict(False, None, ("year of manufacture must be a past year YYYY",))
-    return Verdict(True, value)
-
-
-def _upper(value: str) -> Verdict:
-    return Verdict(True, re.sub(r"\s+", " ", value).upper())
-
-
-def _text(value: str) -> Verdict:
-    return Verdict(True, re.sub(r"\s+", " ", value))
-
-
-BUILTIN: dict[str, Callable[[str], Verdict]] = {
-    "chassis_number": _chassis, "plate_number": _plate, "owner_id_number": _id_number,
-    "owner_birth_date": _date, "registration_date": _date, "year_of_manufacture": _year,
-    "owner_name": _upper, "brand": _upper, "model": _upper, "engine_number": _upper,
-}
+def _with_cross_checks(field: str, verdict: Verdict, others: Mapping[str, str | None]) -> Verdict:
+    cross_check = _lookup("extract.crossfield", "cross_check")
+    if cross_check is None:
+        return verdict
+    failures = cross_check({**others, field: verdict.value})
+    warnings = tuple(str(f.reason) for f in failures if field in f.fields)
+    return Verdict(verdict.ok, verdict.value, verdict.messages, warnings, verdict.source)

@@ -68,12 +68,13 @@
       fetch("/api/fields/validate", {
         method: "POST", credentials: "same-origin",
         headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
-        body: JSON.stringify({field: name, value: input.value})
+        body: JSON.stringify({field: name, value: input.value, dossier_id: root.getAttribute("data-dossier")})
       }).then(function (r) { return r.ok ? r.json() : null; }).then(function (v) {
         if (!v) { return; }
         out.className = "live " + (v.ok ? "good" : "bad");
         out.textContent = v.ok ? "✓ " + (v.value || "") : "✗ " + v.messages.join("; ");
         if (v.ok && v.messages.length) { out.textContent += " (" + v.messages.join("; ") + ")"; }
+        if (v.warnings && v.warnings.length) { out.textContent += " ⚠ " + v.warnings.join("; "); }
       });
     }, 200);
   }

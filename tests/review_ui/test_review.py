@@ -296,3 +296,15 @@ def test_personal_data_never_reaches_the_logs(env: Env, caplog: pytest.LogCaptur
     for secret in ("TRẦN THỊ BÍCH", "NGUYỄN VĂN AN", "001090000000", BAD_VIN):
         assert secret not in text
     assert "d-a1" in text  # the log does talk about the dossier, by id
+
+
+def test_live_validation_runs_the_pipelines_cross_field_checks_for_a_dossier(env: Env) -> None:
+    c, token = login(env, "clerk_a")
+    put(c, token, "d-a3", "owner_name", "NGUYỄN VĂN AN C", 1)
+    r = c.post("/api/fields/validate", json={"field": "owner_birth_date", "value": "01/01/1975", "dossier_id": "d-a3"},
+               headers=api(c, token)).json()
+    assert r["ok"] is True and r["value"] == "1975-01-01"
+    assert any("birth" in w.lower() for w in r["warnings"])  # the CCCD 0010 9x... says born 1990s
+    other = c.post("/api/fields/validate", json={"field": "plate_number", "value": "29A-123.45", "dossier_id": "d-b1"},
+                   headers=api(c, token))
+    assert other.status_code == 404  # another commune's dossier is not a validation oracle

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from review_ui.access import require
 from review_ui.convert import field_public
 from review_ui.deps import Db, Writer
-from review_ui.review import FieldConflict, save_field
+from review_ui.review import FieldConflict, get_dossier, other_values, save_field
 from review_ui.schemas import ConflictPublic, ErrorPublic, FieldPublic, FieldUpdate, FieldValidate, ValidationPublic
 from review_ui.validation import validate
 
@@ -21,11 +21,17 @@ router = APIRouter(prefix="/api", tags=["api"],
 
 
 @router.post("/fields/validate", response_model=ValidationPublic)
-def validate_value(user: Writer, body: FieldValidate) -> ValidationPublic:
-    """Check a value with the pipeline's validator for that field (what the editing screen calls live)."""
+def validate_value(db: Db, user: Writer, body: FieldValidate) -> ValidationPublic:
+    """Check a value with the pipeline's validator for that field (what the editing screen calls live);
+    with ``dossier_id``, the pipeline's cross-field checks against the dossier's other values too."""
     require(user, "review")
-    verdict = validate(body.field, body.value)
-    return ValidationPublic(field=body.field, ok=verdict.ok, value=verdict.value, messages=list(verdict.messages))
+    others = None
+    if body.dossier_id:
+        get_dossier(db, user, body.dossier_id)
+        others = other_values(db, body.dossier_id, body.field)
+    verdict = validate(body.field, body.value, others)
+    return ValidationPublic(field=body.field, ok=verdict.ok, value=verdict.value, messages=list(verdict.messages),
+                            warnings=list(verdict.warnings))
 
 
 @router.put("/dossiers/{dossier_id}/fields/{name}", response_model=FieldPublic,
