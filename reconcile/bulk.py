@@ -87,6 +87,24 @@ def insert_many(
     session.connection().exec_driver_sql(sql, list(rows))
 
 
+def upsert_many(
+    session: Session, table: str, columns: Sequence[str], key: str, rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert ``rows``, replacing the row of the same ``key`` (``ON CONFLICT``: SQLite and PostgreSQL).
+
+    ``rows`` must not repeat a key (PostgreSQL refuses to update one row twice in a statement).
+    """
+    if not rows:
+        return
+    marks = ", ".join([placeholder(session)] * len(columns))
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != key)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) "  # noqa: S608 - names are ours
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+    )
+    session.connection().exec_driver_sql(sql, list(rows))
+
+
 def delete_in(session: Session, table: str, key: str, keys: Sequence[str]) -> None:
     """``DELETE FROM table WHERE key IN (keys)``."""
     if keys:

@@ -20,12 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from sqlalchemy import MetaData, Table, create_engine, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import MetaData, Table, create_engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from reconcile.bulk import bulk_session
+from reconcile.bulk import bulk_session, upsert_many
 from reconcile.keys import chassis_tail, identifier_key
 from reconcile.tables import ElectronicImport, PopulationRow, RegistryRow, utcnow
 from sohoa.errors import InputRejected, UsageError
@@ -56,6 +55,7 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
 DEFAULT_BATCH = 10_000
 MAX_LOGGED_ERRORS = 1000
 
+_SURROGATE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8 (surrogateescape)
 _IDENTIFIER = re.compile(r"^[0-9A-Za-zĐđ .\-/]+$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _VN_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
@@ -96,7 +96,7 @@ def _text(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
+    if _SURROGATE.search(text):
         raise MalformedRowError("not valid UTF-8")
     text = " ".join(unicodedata.normalize("NFC", text).split())
     return text or None
@@ -276,14 +276,8 @@ def read_sql(
 def _upsert(session: Session, kind: str, rows: list[dict[str, Any]]) -> None:
     model: Any = RegistryRow if kind == REGISTRY else PopulationRow
     key = "row_key" if kind == REGISTRY else "id_number"
-    dialect = session.get_bind().dialect.name
-    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - other databases: delete then insert
-        session.execute(model.__table__.delete().where(getattr(model, key).in_([r[key] for r in rows])))
-        session.execute(insert(model), rows)
-        return
-    stmt: Any = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
-    update = {c: stmt.excluded[c] for c in rows[0] if c != key}
-    session.execute(stmt.on_conflict_do_update(index_elements=[key], set_=update), rows)
+    columns = tuple(rows[0])
+    upsert_many(session, model.__tablename__, columns, key, [tuple(r[c] for c in columns) for r in rows])
 
 
 def load_rows(
