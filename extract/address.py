@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 
 _LEADERS = re.compile(r"[.…:_·]{2,}|…")
 _EDGE = " .,:;-_…·"
+#: a dot or hyphen glued between words by the dotted leader ("Xã.Phú-Lương"), not inside a number
+_GLUE = re.compile(r"(?<=[^\W\d])[.\-–]+(?=\w)|(?<=\w)[.\-–]+(?=[^\W\d])")
 _PREFIX = re.compile(r"^(thanh pho|tp|tinh)\s+")
 
 
@@ -32,7 +34,9 @@ def normalize(raw: str) -> Checked:
     """The address as printed with its spacing and punctuation tidied."""
     text = unicodedata.normalize("NFC", raw)
     text = _LEADERS.sub(" ", text)
+    text = _GLUE.sub(" ", text)
     text = re.sub(r"\s*,\s*", ", ", text)
+    text = re.sub(r"(?:(?<=\s)|^)[.\-–]+(?=\w)", "", text)  # ".Xã", "-Tỉnh" after a space
     text = " ".join(text.split()).strip(_EDGE)
     if len(text) < 5:
         return reject("address: nothing read")

@@ -27,7 +27,8 @@ from sohoa.model import BBox, Page
 log = logging.getLogger(__name__)
 
 _PART = re.compile(r"[^\W_]+")
-_LEADER_ONLY = re.compile(r"^[.…:_·,;'\"`~\-–—|]*$")
+_LEADER_ONLY = re.compile(r"^(?:[.…:_·,;'\"`~|]+|[.…:_·,;'\"`~\-–—|]{2,})$")  # a lone "-" is kept
+_LEADER_RUN = re.compile(r"[.…_·:]{2,}|-{2,}")
 _EDGE = ".…:_·;,'\"`~|"
 SHORT = 3  # labels this short (folded) match only at the start of a line
 BELOW = 4.5  # how far under a label (in label heights) a value may stand on cards and rubbings
@@ -234,7 +235,8 @@ def _merge(kept: list[tuple[tuple[str | None, str, str], tuple[int, int, float]]
 
 
 def _clean(text: str) -> str:
-    return text.strip(_EDGE + " ")
+    """A word without leader runs and edge punctuation (a trailing comma is kept)."""
+    return _LEADER_RUN.sub(" ", text).strip(_EDGE.replace(",", "") + " ")
 
 
 def _height(hit: LabelHit, tokens: Sequence[Token]) -> int:
@@ -332,7 +334,7 @@ def read_value(hit: LabelHit, field: FieldSpec, tokens: Sequence[Token], hits: S
         words = _below_words(hit, tokens, taken, h, hits)
     words = _until_gap(sorted(words, key=lambda t: t.bbox.x0), GAP * h)[: field.max_words]
     pieces = [_clean(p) for p in ([hit.rest] if hit.rest else []) + [t.text for t in words]]
-    raw = _clean(" ".join(p for p in pieces if p))
+    raw = " ".join(" ".join(p for p in pieces if p).split()).strip(_EDGE + " -")
     raw = re.sub(r"^\([^)]*\)\s*", "", raw)  # "(Chassis N0)" left of the value
     raw = re.sub(r"^[)\]}°º*]+\s*", "", raw)  # the end of a bilingual label
     bbox = _union(words) if words else None

@@ -77,10 +77,14 @@ def _shape(text: str) -> tuple[int, ...]:
     return tuple(len(upper_compact(g)) for g in groups if upper_compact(g))
 
 
-def _score(raw_shape: tuple[int, ...], corrections: int, info: PlateInfo) -> float:
-    if len(raw_shape) <= 1:
-        return float(corrections)
-    return corrections + (0.0 if _shape(plates.format_plate(info)) == raw_shape else 1.5)
+def _score(raw: str, raw_shape: tuple[int, ...], corrections: int, info: PlateInfo) -> float:
+    """Corrections, plus a penalty where the printed layout contradicts the reading."""
+    penalty = 0.0
+    if len(raw_shape) > 1 and _shape(plates.format_plate(info)) != raw_shape:
+        penalty += 1.5
+    if re.search(r"\d\s*[.,]\s*\w{2}\s*$", raw) and len(info.order) != 5:  # "123.45": five digits
+        penalty += 1.5
+    return corrections + penalty
 
 
 def normalize(raw: str, vehicle_class: VehicleClass | None = None) -> Checked:
@@ -92,7 +96,7 @@ def normalize(raw: str, vehicle_class: VehicleClass | None = None) -> Checked:
     if not cands:
         return reject("does not fit any plate grammar")
     shape = _shape(raw)
-    scored = [(_score(shape, c, info), c, info) for c, info in cands]
+    scored = [(_score(raw, shape, c, info), c, info) for c, info in cands]
     best = min(s for s, _, _ in scored)
     top = [(c, info) for s, c, info in scored if s == best]
     prefer = _hint(raw) or vehicle_class

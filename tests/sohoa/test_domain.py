@@ -29,8 +29,9 @@ def test_wrong_check_digit_is_not_valid() -> None:
     assert not vin.is_valid_vin("1HGCM82643A004352")
 
 
-@pytest.mark.parametrize("bad", [
-    "1HGCM82633A00435", "1HGCM82633A0043521", "1HGCM8263OA004352", "IHGCM82633A004352"])
+@pytest.mark.parametrize(
+    "bad", ["1HGCM82633A00435", "1HGCM82633A0043521", "1HGCM8263OA004352", "IHGCM82633A004352"]
+)
 def test_vin_shape(bad: str) -> None:
     assert not vin.is_vin_shaped(bad)
     with pytest.raises(ValueError):
@@ -73,15 +74,20 @@ def test_parse_cccd() -> None:
     assert cccd.parse_cccd("079203000123") == cccd.CccdInfo("079", 2003, False, "000123")
 
 
-@pytest.mark.parametrize("bad", [
-    "00119001234", "0011900123456", "999190012345", "003190012345", "12345678a012"])
+@pytest.mark.parametrize(
+    "bad", ["00119001234", "0011900123456", "999190012345", "003190012345", "12345678a012"]
+)
 def test_parse_cccd_rejects(bad: str) -> None:
     # 003 is no province code (Hà Giang is 002, Cao Bằng 004)
     assert cccd.parse_cccd(bad) is None
 
 
-@given(st.sampled_from(sorted(cccd.OLD_PROVINCE_CODES)), st.integers(1900, 2099), st.booleans(),
-       st.integers(0, 999_999))
+@given(
+    st.sampled_from(sorted(cccd.OLD_PROVINCE_CODES)),
+    st.integers(1900, 2099),
+    st.booleans(),
+    st.integers(0, 999_999),
+)
 def test_cccd_round_trip(code: str, year: int, female: bool, serial: int) -> None:
     info = cccd.parse_cccd(cccd.make_cccd(code, year, female, serial))
     assert info is not None
@@ -138,8 +144,9 @@ def test_plate_grammar(printed: str, canonical: str, kind: str) -> None:
     assert plates.canonical_plate(canonical) == canonical
 
 
-@pytest.mark.parametrize("bad", [
-    "29A-000.00", "13A-123.45", "29I-123.45", "29A-123", "29A-1234567", "ABC", ""])
+@pytest.mark.parametrize(
+    "bad", ["29A-000.00", "13A-123.45", "29I-123.45", "29A-123", "29A-1234567", "ABC", ""]
+)
 def test_plate_rejects(bad: str) -> None:
     assert plates.parse_plate(bad) is None
 
