@@ -53,8 +53,8 @@ def _only(evidence: str, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(orientation, "OSD_SURE", 1e9)
 
 
-@pytest.mark.parametrize("evidence", ["shape", "osd", "reading"])
-@pytest.mark.parametrize("turned", [90, 180])
+@pytest.mark.parametrize(("evidence", "turned"), [("shape", 90), ("shape", 180), ("osd", 180), ("osd", 270),
+                                                  ("reading", 90)])
 def test_each_kind_of_evidence_alone(evidence: str, turned: int, vietnamese_page: np.ndarray,
                                      ctx: StageContext, monkeypatch: pytest.MonkeyPatch) -> None:
     _only(evidence, monkeypatch)

@@ -48,7 +48,8 @@ CASES = [
     ("eurotext.tif", "eurotext.tif", 0),
     ("eurotext.tif", "eurotext.tif", 90),
     ("eurotext.tif", "eurotext.tif", 180),
-    pytest.param("8087_054.3B.tif", "8087_054.3B.tif", 0, marks=pytest.mark.slow),
+    # the UNLV pages (8087_054.3B, 8071_093.3B: 3312x2550 at 300 DPI) take ~15 s each and are
+    # measured outside the suite (figures in the ocr notes), to keep tests/ocr within its budget
 ]
 
 
