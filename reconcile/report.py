@@ -246,7 +246,7 @@ def campaign_html(rows: Sequence[CampaignRow], worst: Sequence[tuple[str, int]],
         "table{border-collapse:collapse}tr:nth-child(even){background:#f4f4f4}th{text-align:left}"
         ".legend span{display:inline-block;margin-right:1em}.sw{display:inline-block;width:.9em;height:.9em;"
         "margin-right:.3em;vertical-align:middle}</style></head><body>",
-        f"<h1>Báo cáo chiến dịch số hóa hồ sơ đăng ký xe — theo {html.escape(by)}</h1>",
+        f"<h1>Báo cáo chiến dịch số hóa hồ sơ đăng ký xe — theo {html.escape(UNIT_LABELS.get(by, by))}</h1>",
         f"<p><b>{total.dossiers}</b> hồ sơ đã số hóa (dossiers digitized); <b>{total.share_done:.1%}</b> "
         "hoàn thành (done).</p>",
         _legend(),
@@ -258,6 +258,37 @@ def campaign_html(rows: Sequence[CampaignRow], worst: Sequence[tuple[str, int]],
         "</body></html>",
     ]
     return "\n".join(parts)
+
+
+#: Vietnamese labels for the HTML page (field labels as in shared/fields.md)
+FIELD_LABELS = {
+    "plate_number": "Biển số",
+    "chassis_number": "Số khung",
+    "engine_number": "Số máy",
+    "owner_name": "Tên chủ xe",
+    "owner_id_number": "Số định danh",
+    "owner_birth_date": "Ngày sinh",
+    "owner_address": "Địa chỉ",
+    "brand": "Nhãn hiệu",
+    "model": "Số loại",
+    "color": "Màu sơn",
+}
+REASON_LABELS = {
+    "possible misread": "có thể đọc nhầm",
+    "different value": "khác",
+    "different name": "khác tên",
+    "different date": "khác ngày",
+    "moved: different commune": "chuyển đi: khác xã/phường",
+    "moved: different province": "chuyển đi: khác tỉnh",
+    "different street or house number": "khác số nhà / đường",
+}
+UNIT_LABELS = {"commune": "xã/phường (commune)", "province": "tỉnh/thành phố (province)"}
+
+
+def _kind_label(kind: str) -> str:
+    """``"chassis_number: possible misread"`` -> ``"Số khung: có thể đọc nhầm (chassis_number: ...)"``."""
+    name, _, reason = kind.partition(": ")
+    return f"{FIELD_LABELS.get(name, name)}: {REASON_LABELS.get(reason, reason)} ({kind})"
 
 
 _COLORS = {"match": "#2e7d32", "mismatch": "#c62828", "missing": "#9e9e9e", "ambiguous": "#f9a825"}
@@ -274,7 +305,11 @@ def _legend() -> str:
         f'<span><i class="sw" style="background:{c}"></i>{html.escape(_LABELS[v])}</span>'
         for v, c in _COLORS.items()
     )
-    return f'<p class="legend">{items}</p>'
+    sources = (
+        "<span>đăng ký = cơ sở dữ liệu đăng ký xe (registry); dân cư = CSDL quốc gia về dân cư "
+        "(population); % = hoàn thành (done)</span>"
+    )
+    return f'<p class="legend">{items}<br>{sources}</p>'
 
 
 def _bars_svg(rows: Sequence[CampaignRow]) -> str:
@@ -317,15 +352,15 @@ def _worst_svg(worst: Sequence[tuple[str, int]]) -> str:
         return "<p>Không có sai lệch / no discrepancies.</p>"
     top = max(n for _, n in worst)
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="820" height="{len(worst) * 22 + 6}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="960" height="{len(worst) * 22 + 6}" role="img" '
         'aria-label="worst discrepancy types">'
     ]
     for i, (kind, n) in enumerate(worst):
         y = 3 + i * 22
         out.append(
-            f'<text x="0" y="{y + 14}" font-size="13">{html.escape(kind)}</text>'
-            f'<rect x="330" y="{y}" width="{420 * n / top:.1f}" height="17" fill="#c62828"/>'
-            f'<text x="{336 + 420 * n / top:.1f}" y="{y + 14}" font-size="12">{n}</text>'
+            f'<text x="0" y="{y + 14}" font-size="13">{html.escape(_kind_label(kind))}</text>'
+            f'<rect x="500" y="{y}" width="{380 * n / top:.1f}" height="17" fill="#c62828"/>'
+            f'<text x="{506 + 380 * n / top:.1f}" y="{y + 14}" font-size="12">{n}</text>'
         )
     out.append("</svg>")
     return "".join(out)
