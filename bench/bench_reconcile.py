@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -362,7 +363,8 @@ def run_size(n: int, root: Path, pairs: list[tuple[str, str]], rss: PeakRSS) -> 
         f"import {reg.rows_loaded + pop.rows_loaded:,} rows {t_import:6.1f}s (cpu {cpu_import:6.1f}s) "
         f"peak {m_import / 2**20:6.0f} MiB | reconcile {t_rec:6.1f}s (cpu {cpu_rec:6.1f}s) "
         f"peak {m_rec / 2**20:6.0f} MiB "
-        f"({n / t_rec:,.0f} records/s) | verdicts as generated: {check}",
+        f"({n / t_rec:,.0f} records/s) | verdicts as generated: {check} | "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
         flush=True,
     )
     if not check:
