@@ -16,7 +16,7 @@ import logging
 import cv2
 import numpy as np
 
-from ocr.deskew import to_gray
+from ocr.raster import to_gray
 from sohoa.context import StageContext
 from sohoa.model import PageWork
 

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ocr.raster import downscale, to_gray
 from sohoa.context import StageContext
 from sohoa.model import PageWork
 
 log = logging.getLogger(__name__)
 
-MAX_SIDE = 1700  # downscale larger pages to this longest side before measuring
 MAX_ANGLE = 15.0
 MIN_INK_PIXELS = 300
 MIN_COMPONENTS = 12
@@ -39,22 +39,6 @@ class InkPoints:
     def transposed(self) -> InkPoints:
         """The same ink seen on the page turned by 90°."""
         return InkPoints(ys=self.xs, xs=self.ys, components=self.components)
-
-
-def to_gray(image: np.ndarray) -> np.ndarray:
-    """Greyscale view of a greyscale, BGR or BGRA uint8 image."""
-    if image.ndim == 2:
-        return image
-    code = cv2.COLOR_BGRA2GRAY if image.shape[2] == 4 else cv2.COLOR_BGR2GRAY
-    return cv2.cvtColor(image, code)
-
-
-def downscale(gray: np.ndarray, max_side: int = MAX_SIDE) -> np.ndarray:
-    """Shrink so the longest side is at most ``max_side`` (area interpolation)."""
-    scale = max_side / max(gray.shape[:2])
-    if scale >= 1:
-        return gray
-    return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
 
 
 def ink_mask(gray: np.ndarray) -> np.ndarray:

@@ -24,7 +24,8 @@ import cv2
 import numpy as np
 
 from ocr import tesseract
-from ocr.deskew import InkPoints, best_angle, downscale, ink_points, to_gray
+from ocr.deskew import InkPoints, best_angle, ink_points
+from ocr.raster import downscale, to_gray
 from sohoa.context import StageContext
 from sohoa.errors import ToolError
 from sohoa.model import PageWork

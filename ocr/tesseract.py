@@ -30,6 +30,7 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
+from ocr.raster import to_gray
 from sohoa.errors import ToolError, ToolMissing
 from sohoa.model import BBox, Block, Line, Word, nfc
 
@@ -123,8 +124,10 @@ def check_tesseract(languages: str) -> tuple[int, int]:
 
 
 def _write_png(image: np.ndarray, path: Path, dpi: int) -> None:
-    if image.ndim == 3:
+    if image.dtype == np.uint8 and image.ndim == 3 and image.shape[2] == 3:
         image = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+    elif image.dtype != np.uint8 or image.ndim != 2:
+        image = to_gray(image)
     Image.fromarray(image).save(path, format="PNG", dpi=(dpi, dpi))
 
 

@@ -1,0 +1,36 @@
+"""Raster helpers shared by the preparation stages: grey conversion and downscaling."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+MAX_SIDE = 1700  # pages are measured (skew, orientation) on a copy no larger than this
+
+
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """Greyscale uint8 view of a greyscale, BGR or BGRA image (16-bit scans are scaled to 8 bits)."""
+    if image.dtype != np.uint8:
+        image = to_uint8(image)
+    if image.ndim == 3 and image.shape[2] == 1:
+        image = image[:, :, 0]
+    if image.ndim == 2:
+        return image
+    code = cv2.COLOR_BGRA2GRAY if image.shape[2] == 4 else cv2.COLOR_BGR2GRAY
+    return cv2.cvtColor(image, code)
+
+
+def to_uint8(image: np.ndarray) -> np.ndarray:
+    """8-bit copy of an integer image of another depth (its full range mapped to 0-255) or of a float one."""
+    if np.issubdtype(image.dtype, np.integer):
+        top = float(np.iinfo(image.dtype).max)
+        return (image.astype(np.float64) * (255.0 / top)).round().clip(0, 255).astype(np.uint8)
+    return np.clip(image, 0, 255).astype(np.uint8)
+
+
+def downscale(gray: np.ndarray, max_side: int = MAX_SIDE) -> np.ndarray:
+    """Shrink so the longest side is at most ``max_side`` (area interpolation)."""
+    scale = max_side / max(gray.shape[:2])
+    if scale >= 1:
+        return gray
+    return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
