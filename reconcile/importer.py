@@ -212,11 +212,11 @@ def _header(kind: str, cells: Iterable[Any], mapping: Mapping[str, str], source:
 
 
 def read_csv(path: Path, kind: str, mapping: Mapping[str, str]) -> Iterator[RawRow]:
-    """Rows of a CSV file (UTF-8, comma or semicolon) with their line numbers; bad widths raise per row."""
+    """Rows of a CSV file (UTF-8, comma, semicolon or tab) with their line numbers (bad widths flagged)."""
     with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as f:
         sample = f.read(8192)
         f.seek(0)
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        delimiter = max(",;\t", key=sample.count)  # the most frequent of comma, semicolon, tab
         reader = csv.reader(f, delimiter=delimiter)
         header = _header(kind, next(reader, []), mapping, str(path))
         for cells in reader:

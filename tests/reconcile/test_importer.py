@@ -189,3 +189,13 @@ def test_sql_source_is_read_from_another_database(session: Session, tmp_path: Pa
     assert stored == {r["chassis_number"] for r in world.registry_rows}
     with pytest.raises(InputRejected, match="cannot read table nope"):
         import_sql(session, "registry", f"sqlite:///{other}", "nope")
+
+
+def test_excel_style_semicolon_csv_with_bom(session: Session, tmp_path: Path) -> None:
+    path = tmp_path / "dan_cu.csv"
+    rows = ["id_number;full_name;birth_date;address", "001090000001;NGUYỄN VĂN AN;12/05/1990;Phường Hoàn Kiếm, Hà Nội"]
+    path.write_bytes("\r\n".join(rows).encode("utf-8-sig") + b"\r\n")
+    report = import_file(session, "population", path)
+    assert (report.rows_loaded, report.errors) == (1, [])
+    row = session.get(PopulationRow, "001090000001")
+    assert row is not None and row.address == "Phường Hoàn Kiếm, Hà Nội" and row.birth_date == "1990-05-12"
