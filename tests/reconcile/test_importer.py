@@ -193,7 +193,10 @@ def test_sql_source_is_read_from_another_database(session: Session, tmp_path: Pa
 
 def test_excel_style_semicolon_csv_with_bom(session: Session, tmp_path: Path) -> None:
     path = tmp_path / "dan_cu.csv"
-    rows = ["id_number;full_name;birth_date;address", "001090000001;NGUYỄN VĂN AN;12/05/1990;Phường Hoàn Kiếm, Hà Nội"]
+    rows = [
+        "id_number;full_name;birth_date;address",
+        "001090000001;NGUYỄN VĂN AN;12/05/1990;Phường Hoàn Kiếm, Hà Nội",
+    ]
     path.write_bytes("\r\n".join(rows).encode("utf-8-sig") + b"\r\n")
     report = import_file(session, "population", path)
     assert (report.rows_loaded, report.errors) == (1, [])
