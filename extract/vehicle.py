@@ -115,7 +115,7 @@ def normalize_vehicle_type(raw: str) -> Checked:
 def normalize_capacity(raw: str) -> Checked:
     """``109,1 cm3``: the number as printed (comma or point) and the unit."""
     text = re.sub(r"(?i)\s*(cm3|cm³|cc|cm)\s*$", "", _tidy(raw))
-    m = re.search(r"[0-9OoIlSB][0-9OoIlSB.,]*", text)
+    m = re.search(r"[0-9OoIlSB]+(?:[.,][0-9OoIlSB]+)?", text)
     if m is None:
         return reject("capacity: no number read")
     number = m.group(0).rstrip(".,")
