@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -147,8 +148,15 @@ class Canvas:
         fnt = self.font(style)
         dot_w = fnt.getlength(".")
         n = int((self.px(x1) - self.px(x0)) / max(dot_w, 1))
-        if n > 0:
-            self.draw.text((self.px(x0), self.px(y)), "." * n, font=fnt, fill=self.ink("print"), anchor="ls")
+        if n <= 0:
+            return
+        mask, left, top = _leader_mask(fnt)
+        width = min(mask.width, round(n * dot_w) - left)
+        if width <= 0:
+            return
+        self.image.paste(
+            self.ink("print"), (self.px(x0) + left, self.px(y) + top), mask.crop((0, 0, width, mask.height))
+        )
 
     def paste_gray(self, tile: np.ndarray, x: float, y: float) -> None:
         """Paste a greyscale array with its top-left corner at (x, y) mm (multiplied onto the paper)."""
@@ -162,3 +170,16 @@ class Canvas:
     def array(self) -> np.ndarray:
         """The sheet as a uint8 array (H, W) or (H, W, 3)."""
         return np.asarray(self.image, dtype=np.uint8).copy()
+
+
+@lru_cache(maxsize=64)
+def _leader_mask(fnt: ImageFont.FreeTypeFont) -> tuple[Image.Image, int, int]:
+    """A long row of dots in ``fnt`` rendered once, with its offset from the left baseline.
+
+    Leaders are cut from it instead of rendering hundreds of '.' glyphs per line.
+    """
+    text = "." * 600
+    left, top, right, bottom = (int(v) for v in fnt.getbbox(text, anchor="ls"))
+    mask = Image.new("L", (right - left, bottom - top), 0)
+    ImageDraw.Draw(mask).text((-left, -top), text, font=fnt, fill=255, anchor="ls")
+    return mask, left, top

@@ -212,19 +212,37 @@ def _expiry(d: IdCardData) -> dt.date:
     return dt.date(9999, 12, 31)
 
 
+MARKS = (
+    "Sẹo chấm C: 1cm trên trước đầu lông mày phải",
+    "Nốt ruồi C: 2cm dưới sau mép trái",
+    "Sẹo chấm C: 0,5cm trên đuôi mắt trái",
+    "Nốt ruồi C: 1,5cm trên trước cánh mũi phải",
+)
+
+
 def _id_card_back(c: Canvas, d: IdCardData, x: float, y2: float, rng: np.random.Generator) -> None:
-    """The back of the ID card: identification marks, issue date, fingerprints, MRZ."""
+    """The back of the ID card: identification marks, issue date, fingerprints (and the CCCD's MRZ)."""
     small = Style(8, family="liberation", serif=False)
     bold_small = Style(8.5, bold=True, family="liberation", serif=False)
+    mark = MARKS[int(rng.integers(len(MARKS)))]
     _card(c, x, y2, rng)
-    c.text(x + 5, y2 + 8, "Đặc điểm nhân dạng / Personal identification:", small)
-    c.text(x + 5, y2 + 13, "Sẹo chấm C: 1cm trên trước đầu lông mày phải", small)
-    c.text(x + 5, y2 + 20, f"Ngày, tháng, năm / Date, month, year: {d.issued:%d/%m/%Y}", small)
-    for i, label in enumerate(("Ngón trỏ trái", "Ngón trỏ phải")):
+    if d.kind == "cccd":
+        c.text(x + 5, y2 + 8, "Đặc điểm nhân dạng / Personal identification:", small)
+        c.text(x + 5, y2 + 13, mark, small)
+        c.text(x + 5, y2 + 20, f"Ngày, tháng, năm / Date, month, year: {d.issued:%d/%m/%Y}", small)
+        fingers = ("Ngón trỏ trái", "Ngón trỏ phải")
+        chief = ("CỤC TRƯỞNG CỤC CẢNH SÁT", "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI")
+    else:
+        c.text(x + 5, y2 + 8, "Dân tộc: Kinh          Tôn giáo: Không", small)
+        c.text(x + 5, y2 + 13, "DẤU VẾT RIÊNG VÀ DỊ HÌNH", bold_small)
+        c.text(x + 5, y2 + 18, mark, small)
+        fingers = ("NGÓN TRỎ TRÁI", "NGÓN TRỎ PHẢI")
+        chief = (f"Ngày {d.issued:%d} tháng {d.issued:%m} năm {d.issued:%Y}", "GIÁM ĐỐC CÔNG AN TỈNH")
+    for i, label in enumerate(fingers):
         c.rect((x + 8 + i * 32, y2 + 26, x + 34 + i * 32, y2 + 56), width_mm=0.3)
         c.text(x + 21 + i * 32, y2 + 60, label, small, anchor="ms")
-    c.text(x + CARD_W - 35, y2 + 30, "CỤC TRƯỞNG CỤC CẢNH SÁT", bold_small, anchor="ms")
-    c.text(x + CARD_W - 35, y2 + 34, "QUẢN LÝ HÀNH CHÍNH VỀ TRẬT TỰ XÃ HỘI", bold_small, anchor="ms")
+    c.text(x + CARD_W - 35, y2 + 30, chief[0], bold_small, anchor="ms")
+    c.text(x + CARD_W - 35, y2 + 34, chief[1], bold_small, anchor="ms")
     if d.kind == "cccd":
         mono = Style(10, family="typewriter", serif=False)
         for i, line in enumerate(mrz(d, _expiry(d))):

@@ -54,6 +54,7 @@ class Draft:
     fmt: OutputFormat
     dpi: int
     colour: bool
+    id_issued: dt.date
 
 
 def _date_between(rng: np.random.Generator, first: dt.date, last: dt.date) -> dt.date:
@@ -122,6 +123,7 @@ def draft(seed: int, index: int, quality: QualityChoice = "mixed") -> Draft:
         fmt=_pick_format(rng),
         dpi=dpi,
         colour=bool(rng.random() < 0.2),
+        id_issued=_id_issued(rng, owner, registered),
     )
 
 
@@ -163,9 +165,17 @@ def record(d: Draft) -> RecordTruth:
     )
 
 
-def _id_issued(rng: np.random.Generator, d: Draft) -> dt.date:
-    first = max(d.owner.birth_date.replace(day=1) + dt.timedelta(days=366 * 14), dt.date(2016, 1, 1))
-    last = d.registered - dt.timedelta(days=1)
+def _id_issued(rng: np.random.Generator, owner: people.Person, registered: dt.date) -> dt.date:
+    """When the owner's ID card was issued: after age 14, before the registration.
+
+    CCCD cards exist from 2016; the old CMND was issued until mid-2021.
+    """
+    adult = owner.birth_date.replace(day=1) + dt.timedelta(days=366 * 14)
+    last = registered - dt.timedelta(days=1)
+    if owner.id_kind == "cmnd":
+        first, last = max(adult, dt.date(2005, 1, 1)), min(last, dt.date(2021, 6, 30))
+    else:
+        first = max(adult, dt.date(2016, 1, 1))
     return _date_between(rng, min(first, last), last)
 
 
@@ -173,7 +183,7 @@ def form_values(d: Draft, rng: np.random.Generator) -> dict[str, str]:
     """What the owner and the office wrote on the declaration form (blanks left out)."""
     r = record(d)
     s = d.vehicle.spec
-    issued = _id_issued(rng, d)
+    issued = d.id_issued
     place = _short_province(d.owner.address.old_province or d.owner.address.province)
     values = {
         **r.as_dict(),
@@ -293,7 +303,7 @@ def render_id_card(d: Draft, rng: np.random.Generator) -> tuple[np.ndarray, dict
         sex=o.sex,
         origin=o.origin,
         residence=o.address.text,
-        issued=_id_issued(rng, d),
+        issued=d.id_issued,
     )
     printed = id_card_page(c, data, rng)
     return c.array(), printed

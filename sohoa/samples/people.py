@@ -364,37 +364,45 @@ def new_address(rng: np.random.Generator, province_code: int) -> Address:
     )
 
 
-def old_address(rng: np.random.Generator, province_code: int) -> Address:
+def old_address(rng: np.random.Generator, province_code: int, *, attempts: int = 20) -> Address:
     """An address written before the reform (old ward, district, province) in today's province.
 
-    The current commune is found with ``vietnamadminunits.convert_address``; when
-    it cannot place the old ward, a post-reform address is returned instead.
+    The current commune is found with ``vietnamadminunits.convert_address``; old
+    wards it cannot place are skipped, and after ``attempts`` misses a post-reform
+    address is returned instead.
     """
     olds = old_codes_by_new()[province_code]
-    old_code = olds[int(rng.integers(len(olds)))]
-    unit = legacy_units()[old_code][int(rng.integers(len(legacy_units()[old_code])))]
-    urban = unit.commune.startswith("Phường") or unit.commune.startswith("Thị trấn")
-    text = nfc(f"{_street(rng, urban)}, {unit.commune}, {unit.district}, {unit.province}")
+    for _ in range(attempts):
+        old_code = olds[int(rng.integers(len(olds)))]
+        unit = legacy_units()[old_code][int(rng.integers(len(legacy_units()[old_code])))]
+        current = _convert(unit, province_code)
+        if current is None:
+            continue
+        urban = unit.commune.startswith("Phường") or unit.commune.startswith("Thị trấn")
+        return Address(
+            text=nfc(f"{_street(rng, urban)}, {unit.commune}, {unit.district}, {unit.province}"),
+            era="pre2025",
+            commune=current.commune,
+            province=current.province,
+            province_code=province_code,
+            old_codes=olds,
+            old_commune=unit.commune,
+            old_district=unit.district,
+            old_province=unit.province,
+            old_province_code=old_code,
+        )
+    log.debug("no convertible old ward found; using a post-2025 address")
+    return new_address(rng, province_code)
+
+
+def _convert(unit: Unit, province_code: int) -> Unit | None:
+    """The current unit an old ward became, or None when the converter cannot place it."""
     try:
         new = convert_address(f"{unit.commune}, {unit.district}, {unit.province}")
     except Exception as e:  # the converter raises plain exceptions on units it cannot place
-        log.debug("old address not convertible (%s); using a post-2025 one", type(e).__name__)
-        return new_address(rng, province_code)
-    current = _current_unit(new.ward_code, province_code)
-    if current is None:
-        return new_address(rng, province_code)
-    return Address(
-        text=text,
-        era="pre2025",
-        commune=current.commune,
-        province=current.province,
-        province_code=province_code,
-        old_codes=olds,
-        old_commune=unit.commune,
-        old_district=unit.district,
-        old_province=unit.province,
-        old_province_code=old_code,
-    )
+        log.debug("old ward not convertible (%s)", type(e).__name__)
+        return None
+    return _current_unit(new.ward_code, province_code)
 
 
 def _current_unit(ward_code: str | None, province_code: int) -> Unit | None:

@@ -61,7 +61,7 @@ def write_folder(
     folder.mkdir(parents=True)
     for i, page in enumerate(pages, start=1):
         if fmt == "png":
-            _pil(page).save(folder / f"page_{i:04d}.png", dpi=(dpi, dpi), optimize=False)
+            _pil(page).save(folder / f"page_{i:04d}.png", dpi=(dpi, dpi), compress_level=1)
         else:
             _pil(page).save(folder / f"page_{i:04d}.jpg", dpi=(dpi, dpi), quality=quality)
 
