@@ -73,22 +73,27 @@ class MinioObjectStore:
 
     def _call(self, what: str, key: str | None, fn: Callable[[], T]) -> T:
         """Run one client call, translating the client's errors into ours."""
-        where = f"s3://{self.bucket}/{key}" if key else f"s3://{self.bucket}"
         try:
             return fn()
-        except S3Error as e:
+        except (S3Error, ServerError, InvalidResponseError, Urllib3Error, OSError) as e:
+            raise self._error(what, key, e) from e
+
+    def _error(self, what: str, key: str | None, e: Exception) -> Exception:
+        """Our error for one of the client's: NotFound, or a StorageError saying what to check."""
+        where = f"s3://{self.bucket}/{key}" if key else f"s3://{self.bucket}"
+        if isinstance(e, S3Error):
             if e.code in MISSING_CODES:
-                raise NotFound(f"no object {key!r} in bucket {self.bucket}") from e
+                return NotFound(f"no object {key!r} in bucket {self.bucket}")
             if e.code in CREDENTIAL_CODES:
-                raise StorageError(f"{what} {where}: the S3 endpoint {self.endpoint} refused the credentials "
-                                   f"({e.code}); check SOHOA_S3_ACCESS_KEY / SOHOA_S3_SECRET_KEY") from e
-            raise StorageError(f"{what} {where} failed on {self.endpoint}: {e.code}") from e
-        except (ServerError, InvalidResponseError) as e:
-            raise StorageError(f"{what} {where}: the S3 endpoint {self.endpoint} answered with an error "
-                               f"({type(e).__name__})") from e
-        except (Urllib3Error, OSError) as e:
-            raise StorageError(f"{what} {where}: cannot reach the S3 endpoint {self.endpoint} "
-                               f"({type(e).__name__}); check SOHOA_S3_ENDPOINT and the network") from e
+                return StorageError(f"{what} {where}: the S3 endpoint {self.endpoint} refused the "
+                                    f"credentials ({e.code}); check SOHOA_S3_ACCESS_KEY and "
+                                    "SOHOA_S3_SECRET_KEY")
+            return StorageError(f"{what} {where} failed on {self.endpoint}: {e.code}")
+        if isinstance(e, ServerError | InvalidResponseError):
+            return StorageError(f"{what} {where}: the S3 endpoint {self.endpoint} answered with an error "
+                                f"({type(e).__name__})")
+        return StorageError(f"{what} {where}: cannot reach the S3 endpoint {self.endpoint} "
+                            f"({type(e).__name__}); check SOHOA_S3_ENDPOINT and the network")
 
     def ensure_bucket(self) -> None:
         """Create the bucket if it does not exist yet."""
@@ -155,13 +160,15 @@ class MinioObjectStore:
             yield info.key
 
     def list_info(self, prefix: str = "") -> Iterator[ObjectInfo]:
-        """Key, size and ETag of every object under ``prefix``, in lexical order."""
+        """Key, size and ETag of every object under ``prefix``, in lexical order (read page by page)."""
         self.ensure_bucket()
-        items = self._call("list", prefix or None, lambda: list(
-            self.client.list_objects(self.bucket, prefix=prefix or None, recursive=True)))
-        for o in items:
-            if o.object_name is not None and not o.is_dir:
-                yield ObjectInfo(key=o.object_name, size=int(o.size or 0), etag=(o.etag or "").strip('"'))
+        items = self.client.list_objects(self.bucket, prefix=prefix or None, recursive=True)
+        try:
+            for o in items:
+                if o.object_name is not None and not o.is_dir:
+                    yield ObjectInfo(key=o.object_name, size=int(o.size or 0), etag=(o.etag or "").strip('"'))
+        except (S3Error, ServerError, InvalidResponseError, Urllib3Error, OSError) as e:
+            raise self._error("list", prefix or None, e) from e
 
     def delete(self, key: str) -> None:
         """Remove the object (no error if absent)."""

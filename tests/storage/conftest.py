@@ -16,6 +16,7 @@ import contextlib
 import glob
 import json
 import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -41,9 +42,8 @@ import sys, time
 from moto.server import ThreadedMotoServer
 server = ThreadedMotoServer(ip_address="127.0.0.1", port=int(sys.argv[1]))
 server.start()
-print("ready", flush=True)
-sys.stdin.read()  # run until the parent closes our stdin
-server.stop()
+while True:  # until the parent terminates us
+    time.sleep(3600)
 """
 
 
@@ -90,7 +90,7 @@ def s3() -> Iterator[S3Server]:
     """moto's S3 server on loopback in a child process, enforcing signed requests."""
     port = free_port()
     env = dict(os.environ, INITIAL_NO_AUTH_ACTION_COUNT="3")  # 3 unsigned IAM calls to make the user
-    child = subprocess.Popen([sys.executable, "-c", MOTO_CHILD, str(port)], env=env, stdin=subprocess.PIPE,
+    child = subprocess.Popen([sys.executable, "-c", MOTO_CHILD, str(port)], env=env, stdin=subprocess.DEVNULL,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port)
@@ -104,8 +104,7 @@ def s3() -> Iterator[S3Server]:
         host = f"127.0.0.1:{port}"
         yield S3Server(host, f"http://{host}", key["AccessKeyId"], key["SecretAccessKey"])
     finally:
-        assert child.stdin is not None
-        child.stdin.close()
+        child.terminate()  # the server keeps nothing worth a graceful stop
         try:
             child.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -141,6 +140,13 @@ class PgServer:
             conn.execute(f'CREATE DATABASE "{name}"')
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{name}"
 
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by ``new_database`` (closing whatever is still connected)."""
+        name = url.rsplit("/", 1)[1]
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
+                             autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
 
 @pytest.fixture(scope="session")
 def pg() -> Iterator[PgServer]:
@@ -149,6 +155,13 @@ def pg() -> Iterator[PgServer]:
     if bindir is None:
         pytest.skip("PostgreSQL server binaries not installed (no /usr/lib/postgresql/*/bin/initdb); "
                     "install Debian's postgresql package")
+    if os.geteuid() == 0 and shutil.which("runuser") is None:
+        pytest.skip("running as root and no runuser to start PostgreSQL as the postgres user")
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        if os.geteuid() == 0:
+            pytest.skip("running as root and no 'postgres' user to run the server as")
     root = Path(tempfile.mkdtemp(prefix="sohoa-pg-"))
     data, sock, port = root / "data", root / "sock", free_port()
     sock.mkdir()
@@ -172,11 +185,14 @@ def pg() -> Iterator[PgServer]:
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database URL: SQLite in a temp folder, then PostgreSQL."""
     if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'meta.db'}"
-    else:
-        url = request.getfixturevalue("pg").new_database()
+        yield f"sqlite:///{tmp_path / 'meta.db'}"
+        dispose_engine(f"sqlite:///{tmp_path / 'meta.db'}")
+        return
+    server: PgServer = request.getfixturevalue("pg")
+    url = server.new_database()
     yield url
     dispose_engine(url)
+    server.drop_database(url)  # keeps the server's data directory small and its removal quick
 
 
 @pytest.fixture
