@@ -21,7 +21,7 @@ from typing import Literal
 
 import numpy as np
 
-from sohoa.errors import UsageError
+from sohoa.errors import StorageError, UsageError
 from sohoa.samples import people, vehicles
 from sohoa.samples.canvas import Canvas
 from sohoa.samples.cards import CertificateData, IdCardData, certificate_page, id_card_page
@@ -378,6 +378,16 @@ def build(seed: int, index: int, quality: QualityChoice = "mixed") -> tuple[Doss
     return truth, images
 
 
+def write_one(out: Path, seed: int, index: int, quality: QualityChoice = "mixed") -> DossierTruth:
+    """Build dossier ``index`` of ``seed`` and write it with its truth file under ``out``."""
+    truth, images = build(seed, index, quality)
+    jpeg_q = 92 if truth.quality == "clean" else 85 if truth.quality == "fair" else 75
+    write_dossier(out, truth.dossier_id, images, truth.pages[0].dpi, truth.format, quality=jpeg_q)
+    write_text_atomic(out / f"{truth.dossier_id}.truth.json", truth.model_dump_json(indent=2) + "\n")
+    log.debug("sample dossier %s written (%s, %s)", truth.dossier_id, truth.format, truth.quality)
+    return truth
+
+
 def dossier_stem(seed: int, index: int) -> str:
     """The file stem and dossier id of dossier ``index`` of ``seed``."""
     return f"hoso-{seed}-{index:05d}"
@@ -399,15 +409,14 @@ def generate(
         raise UsageError(f"--n must be 0 or more, got {n}")
     if quality not in ("clean", "fair", "poor", "mixed"):
         raise UsageError(f"unknown quality {quality!r} (clean, fair, poor or mixed)")
-    out.mkdir(parents=True, exist_ok=True)
     truths: list[DossierTruth] = []
-    for index in range(n):
-        truth, images = build(seed, index, quality)
-        jpeg_q = 92 if truth.quality == "clean" else 85 if truth.quality == "fair" else 75
-        write_dossier(out, truth.dossier_id, images, truth.pages[0].dpi, truth.format, quality=jpeg_q)
-        write_text_atomic(out / f"{truth.dossier_id}.truth.json", truth.model_dump_json(indent=2) + "\n")
-        log.debug("sample dossier %s written (%s, %s)", truth.dossier_id, truth.format, truth.quality)
-        truths.append(truth)
-        if on_dossier is not None:
-            on_dossier(truth)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for index in range(n):
+            truth = write_one(out, seed, index, quality)
+            truths.append(truth)
+            if on_dossier is not None:
+                on_dossier(truth)
+    except OSError as e:
+        raise StorageError(f"cannot write sample dossiers ({e.strerror or e})", path=str(out)) from e
     return truths
