@@ -8,6 +8,7 @@ schema is made only by the Alembic revisions in ``storage/migrations``, on both.
 from __future__ import annotations
 
 import fcntl
+import importlib
 import logging
 import threading
 from collections.abc import Iterator
@@ -32,6 +33,24 @@ SQLITE_BUSY_MS = 30_000
 _engines: dict[str, Engine] = {}
 _migrated: set[str] = set()
 _lock = threading.Lock()
+
+
+#: modules of other packages that declare their tables on ``storage.tables.Base``
+TABLE_MODULES = ("reconcile.tables", "review_ui.tables", "sohoa.queue.tables")
+
+
+def load_table_modules() -> list[str]:
+    """Import every package's table module that exists, so ``Base.metadata`` knows all tables."""
+    loaded = []
+    for name in TABLE_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name is None or not name.startswith(e.name):
+                raise  # the module exists but one of its imports is missing
+            continue
+        loaded.append(name)
+    return loaded
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -6,23 +6,18 @@ Run from code by ``storage.db.migrate(url)``, which passes an open connection in
 
 from __future__ import annotations
 
-import importlib
 import logging
 
 from alembic import context
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 
+from storage.db import load_table_modules
 from storage.tables import Base
 
 log = logging.getLogger(__name__)
 
-for _module in ("reconcile.tables", "review_ui.tables"):
-    try:  # their tables join the one metadata when those packages have them
-        importlib.import_module(_module)
-    except ModuleNotFoundError as e:
-        if e.name != _module:
-            raise
+load_table_modules()  # reconcile, review_ui, queue tables join the one metadata
 
 target_metadata = Base.metadata
 PG_LOCK = 0x50A0A  # advisory lock id: two processes never migrate at once

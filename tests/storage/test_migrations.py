@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import Column, Integer, MetaData, Table, inspect, text
 
 from sohoa.cli import cli
-from storage.db import alembic_config, current_revision, get_engine, migrate
+from storage.db import alembic_config, current_revision, get_engine, load_table_modules, migrate
 from storage.tables import Base
 
 CORE = {"dossiers", "pages", "fields", "objects", "inbox_claims"}
@@ -37,6 +37,15 @@ def test_migrations_match_the_table_classes(db_url: str) -> None:
     with get_engine(db_url).connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": True})
         diffs = [d for d in compare_metadata(ctx, Base.metadata) if _table_of(d) in CORE]
+    assert diffs == []
+
+
+def test_the_whole_chain_matches_every_package_tables(db_url: str) -> None:
+    """All packages' revisions together build exactly the tables their modules declare."""
+    assert "reconcile.tables" in load_table_modules()
+    migrate(db_url)
+    with get_engine(db_url).connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
     assert diffs == []
 
 
