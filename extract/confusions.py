@@ -18,12 +18,12 @@ log = logging.getLogger(__name__)
 DIGITS = "0123456789"
 #: letter (or look-alike symbol) -> the digit it is mistaken for
 TO_DIGIT: dict[str, str] = {
-    "O": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "L": "1", "|": "1", "!": "1",
-    "S": "5", "B": "8", "Z": "2", "G": "6", "T": "7",
+    "O": "0", "D": "0", "Q": "0", "I": "1", "L": "1", "|": "1", "!": "1",
+    "S": "5", "B": "8", "Z": "2", "G": "6",
 }
 #: digit -> the letters it is mistaken for
 TO_LETTERS: dict[str, str] = {
-    "0": "ODQ", "1": "IL", "7": "LT", "5": "S", "8": "B", "2": "Z", "6": "G", "4": "A",
+    "0": "ODQ", "1": "IL", "7": "IL", "5": "S", "8": "B", "2": "Z", "6": "G",
     "D": "Đ", "Đ": "D",
 }
 

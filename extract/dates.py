@@ -68,8 +68,12 @@ def normalize(raw: str, *, year_only_ok: bool = False) -> Checked:
 
 
 def normalize_birth(raw: str) -> Checked:
-    """A birth date: full date or year only."""
-    return normalize(raw, year_only_ok=True)
+    """A birth date: full date, or year only (kept, but sent to review: the ID card has the date)."""
+    got = normalize(raw, year_only_ok=True)
+    if got.value is not None and len(got.value) == 4:
+        why = (*got.reasons, "birth date: only the year is printed here")
+        return Checked(got.value, why, got.corrections, doubt=True)
+    return got
 
 
 def year_of(value: str | None) -> int | None:

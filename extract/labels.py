@@ -275,8 +275,11 @@ def _right_words(hit: LabelHit, tokens: Sequence[Token], taken: set[int], h: int
              and hit.bbox.x1 - 2 <= (t.bbox.x0 + t.bbox.x1) / 2 < x_end]
     if not right:
         return []
+    # words Tesseract put on the label's own line mark the value's row (robust to a residual skew)
+    same = [t for t in right if t.line == hit.line]
+    anchor = sum(_cy(t.bbox) for t in same) / len(same) if same else cy
     rows = _rows(right, h)
-    return min(rows, key=lambda r: abs(sum(_cy(t.bbox) for t in r) / len(r) - cy))
+    return min(rows, key=lambda r: abs(sum(_cy(t.bbox) for t in r) / len(r) - anchor))
 
 
 def _below_words(hit: LabelHit, tokens: Sequence[Token], taken: set[int], h: int,

@@ -17,6 +17,14 @@ _SURNAME_TEXT = (
     "Trương Hà Tạ Lưu Cao Chu Tô Lương Quách Văn Châu Đoàn Kiều Thái Triệu Khúc Vương Tôn Thân Lại Phùng"
 )
 SURNAMES = frozenset(fold(s) for s in _SURNAME_TEXT.split())
+#: name syllables that are never written without their marks ("NGUYEN" is always "NGUYỄN"):
+#: read bare, the OCR lost the diacritics
+_MARKED_TEXT = (
+    "NGUYEN TRAN LE PHAM HOANG HUYNH VU VO DANG BUI DO HO NGO DUONG LY DAO VAN THI DUC TUAN THANG HUNG "
+    "DUNG CUONG THUY XUAN HUONG LUONG TRUONG QUYNH THAO HIEU HIEP NGOC YEN DIEP TIEN KIEN LIEN DINH "
+    "THE TRONG QUOC VIET HAI HIEN HUYEN NHUNG PHUONG DIEU TRUC DAT PHUC LOC THO TRI NGHIA HAU"
+)
+ALWAYS_MARKED = frozenset(_MARKED_TEXT.split())
 
 
 def normalize(raw: str) -> Checked:
@@ -35,5 +43,8 @@ def normalize(raw: str) -> Checked:
         reasons.append("name: unusually many words")
     if fold(words[0]) not in SURNAMES:
         reasons.append("name: uncommon surname")
-    doubt = had_digits or len(words) > 7
+    bare = [w for w in words if w in ALWAYS_MARKED]
+    if bare:
+        reasons.append("name: diacritics probably lost in reading")
+    doubt = had_digits or len(words) > 7 or bool(bare)
     return Checked(value, tuple(reasons), doubt=doubt)

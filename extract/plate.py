@@ -108,6 +108,9 @@ def normalize(raw: str, vehicle_class: VehicleClass | None = None) -> Checked:
     doubt = len(forms) > 1 and prefer is None
     if doubt:
         reasons.append("plate: car or motorcycle reading ambiguous")
+    if vehicle_class and chosen.kind in ("car", "motorcycle") and chosen.kind != vehicle_class:
+        doubt = True
+        reasons.append(f"plate: a {chosen.kind} plate, but the vehicle type says {vehicle_class}")
     return Checked(plates.format_plate(chosen), tuple(reasons), corrections=corrections, doubt=doubt)
 
 

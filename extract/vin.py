@@ -38,7 +38,10 @@ def _vin(text: str) -> Checked:
 
 def normalize(raw: str) -> Checked:
     """Canonical chassis number: upper case, no spaces; a VIN checked and corrected."""
-    text = upper_compact(raw, keep="-").strip("-")
+    tokens = [upper_compact(t, keep="-").strip("-") for t in raw.split()]
+    vin_like = [t for t in tokens if len(t) == 17]
+    # a VIN followed by the scraps of the next label ("RLH...667 MS") is the VIN
+    text = vin_like[0] if len(vin_like) == 1 else upper_compact(raw, keep="-").strip("-")
     if not text:
         return reject("no chassis number read")
     if len(text) == 17:
