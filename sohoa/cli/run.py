@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from tqdm import tqdm
 
 from sohoa.settings import Settings
+
+if TYPE_CHECKING:
+    from sohoa.pipeline import BatchResult
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +95,7 @@ def _sample_batch(settings: Settings, n: int) -> tuple[Path, ...]:
     return tuple(sorted(p for p in out.iterdir() if not p.name.endswith(".truth.json")))
 
 
-def _run_batch(settings: Settings, paths: list[Path]):  # type: ignore[no-untyped-def]
+def _run_batch(settings: Settings, paths: list[Path]) -> BatchResult:
     from sohoa.pipeline import Pipeline, default_workers
     from storage.factory import object_store_from_settings, repository_from_settings
 

@@ -24,7 +24,7 @@ LINES = ["GIẤY KHAI ĐĂNG KÝ XE", "Tên chủ xe: NGUYỄN VĂN ĐỨC", "S�
 
 
 def _pdf(path: Path, pages: int = 2, angle: float = 0.0) -> Path:
-    images = [Image.fromarray(skew(text_page(LINES + [f"Trang {i}"], dpi=150), angle)) for i in range(pages)]
+    images = [Image.fromarray(skew(text_page([*LINES, f"Trang {i}"], dpi=150), angle)) for i in range(pages)]
     images[0].save(path, save_all=True, append_images=images[1:], resolution=150)
     return path
 
@@ -91,20 +91,6 @@ def test_cli_run_exit_status_and_export(batch: Path, tmp_path: Path) -> None:
     assert all(r["reason"] for r in rejected)
 
 
-def test_parallel_pages_give_the_same_pages_as_serial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pdf = _pdf(tmp_path / "p.pdf", pages=3, angle=-2.0)
-    texts = []
-    for workers in (1, 2):
-        monkeypatch.setenv("SOHOA_DATA_DIR", str(tmp_path / f"data{workers}"))
-        settings = Settings()
-        result = _pipeline(settings, workers=workers).run([pdf])
-        dossier_id = result.outcomes[0].dossier_id or ""
-        dossier = repository_from_settings(settings).load_dossier(
-            dossier_id, store=object_store_from_settings(settings))
-        texts.append([p.text for p in dossier.pages])
-    assert texts[0] == texts[1]
-
-
 def test_killed_run_leaves_whole_dossiers_or_nothing(tmp_path: Path) -> None:
     """SIGKILL mid-batch, then re-run: every dossier stored exactly once and complete."""
     folder = tmp_path / "in"
@@ -120,7 +106,7 @@ def test_killed_run_leaves_whole_dossiers_or_nothing(tmp_path: Path) -> None:
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    rerun = subprocess.run(cmd, check=False, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
     settings = Settings(data_dir=data)
     infos = repository_from_settings(settings).list_dossiers()
