@@ -241,6 +241,9 @@ def _check_oxum(store: ObjectStore, prefix: str, keys: set[str], listed: set[str
         return []
     if int(m.group(2)) != len(listed):
         return [f"{prefix}: Payload-Oxum says {m.group(2)} files, manifest lists {len(listed)}"]
+    size = sum(store.stat(prefix + name).size for name in listed if prefix + name in keys)
+    if int(m.group(1)) != size:
+        return [f"{prefix}: Payload-Oxum says {m.group(1)} bytes, the payload has {size}"]
     return []
 
 

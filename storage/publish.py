@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any, BinaryIO
 
-from sohoa.errors import Conflict
+from sohoa.errors import Conflict, NotFound
 from storage.bag import PublishedPackage, Source, publish_package
 from storage.keys import dossier_key, page_key
 from storage.objectstore import ObjectStore
@@ -63,7 +63,10 @@ def pipeline_payload(store: ObjectStore, info: DossierInfo, record: Mapping[str,
         key = page_key(did, index, "ocr", "hocr")
         if store.exists(key):
             payload[f"ocr/page-{index:04d}.hocr"] = partial(opener, key)
-    for key in store.list(f"{did}/source"):
+    scans = list(store.list(f"{did}/source"))
+    if not scans:
+        raise NotFound(f"dossier {did}: its original scan is not in the object store; nothing published")
+    for key in scans:
         payload[f"scans/{key.rsplit('/', 1)[-1]}"] = partial(opener, key)
     return payload
 

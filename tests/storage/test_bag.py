@@ -11,7 +11,7 @@ import bagit
 import pytest
 from sqlalchemy import select
 
-from sohoa.errors import Conflict, StorageError
+from sohoa.errors import Conflict, NotFound, StorageError
 from sohoa.model import DossierStatus, FieldValue
 from storage.bag import TAGMANIFEST, publish_package, verify_all, verify_package
 from storage.keys import dossier_key, page_key
@@ -71,7 +71,9 @@ def test_verify_finds_a_changed_file(s3: S3Server, tmp_path: Path) -> None:
     assert package.prefix.startswith("exports/unknown/unknown/")
     s3.boto3().put_object(Bucket=store.bucket, Key=package.prefix + "data/searchable.pdf", Body=b"tampered")
     problems = verify_package(store, package.prefix)
-    assert len(problems) == 1 and "data/searchable.pdf" in problems[0] and "does not match" in problems[0]
+    assert any("data/searchable.pdf" in p and "does not match" in p for p in problems)
+    assert any("Payload-Oxum" in p for p in problems)  # the size changed too
+    assert len(problems) == 2
 
 
 class _FailingAfter:
@@ -104,6 +106,16 @@ def test_interrupted_publish_leaves_no_tag_manifest_and_rerun_completes(s3: S3Se
                               commune="Xã Tiên Du", payload=payload)
     assert package.prefix == prefix  # never published, so the unfinished v1 is redone
     assert verify_package(store, prefix) == []
+
+
+def test_a_dossier_without_its_scan_is_not_published(s3: S3Server, repo: Repository, tmp_path: Path) -> None:
+    scans, exports = LocalObjectStore(tmp_path / "objects"), s3.store()
+    did = _stored_dossier(repo, scans, 34)
+    scans.delete(dossier_key(did, "source.pdf"))
+    with pytest.raises(NotFound, match="original scan"):
+        publish_dossier(repo, scans, exports, did, _record(repo, did), bucket=exports.bucket)
+    assert list(exports.list()) == []
+    assert repo.dossier_info(did).status == "approved"
 
 
 def _stored_dossier(repo: Repository, scans: ObjectStore, n: int) -> str:
