@@ -154,6 +154,17 @@ def extract_fields(pages: Sequence[Page], store: ObjectStore) -> dict[str, Field
     return extract_record(pages, spec=spec, reread=reread, images=StoredImages(store, pages))
 
 
+def dossier_place(fields: Mapping[str, FieldValue]) -> tuple[str | None, str | None]:
+    """The commune and province (current units, after the 2025 reform) of the owner's address."""
+    from reconcile.address import parse
+
+    address = fields.get("owner_address")
+    if address is None or not address.value:
+        return None, None
+    parsed = parse(address.value)
+    return parsed.ward, parsed.province
+
+
 def searchable_pdf(store: ObjectStore, pages: Sequence[Page]) -> bytes:
     """Join the pages' one-pass Tesseract PDFs into the dossier's searchable PDF."""
     writer = PdfWriter()
@@ -211,7 +222,8 @@ class Pipeline:
         except SohoaError as e:
             log.error("failed %s: %s", source.name, e)
             return Outcome(source.name, dossier_id, "failed", str(e))
-        self.repo.save_dossier(dossier)
+        commune, province = dossier_place(dossier.fields)
+        self.repo.save_dossier(dossier, commune=commune, province=province)
         return Outcome(source.name, dossier_id, "processed", pages=len(dossier.pages))
 
     def _already_stored(self, name: str, dossier_id: str) -> Outcome:

@@ -116,3 +116,20 @@ def test_killed_run_leaves_whole_dossiers_or_nothing(tmp_path: Path) -> None:
         dossier = repository_from_settings(settings).load_dossier(info.dossier_id, store=store)
         assert len(dossier.pages) == 2
         assert store.exists(f"{info.dossier_id}/record.json")
+
+
+@pytest.mark.parametrize(
+    ("address", "commune", "province"),
+    [
+        ("Thôn 6, Xã Hưng Đạo, Thành phố Hà Nội", "Xã Hưng Đạo", "Thành phố Hà Nội"),
+        # written before the 2025 reform: district level named, counted under today's units
+        ("xóm 2, xã Quảng Tân, huyện Quảng Xương, tỉnh Thanh Hóa", "Xã Lưu Vệ", "Tỉnh Thanh Hóa"),
+        (None, None, None),
+    ],
+)
+def test_dossier_is_placed_in_its_current_commune(address: str | None, commune: str | None,
+                                                  province: str | None) -> None:
+    from sohoa.model import FieldValue
+    from sohoa.pipeline import dossier_place
+
+    assert dossier_place({"owner_address": FieldValue(value=address)}) == (commune, province)
