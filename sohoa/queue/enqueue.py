@@ -47,7 +47,7 @@ def queue_length(app: Celery, queue: str | None = None) -> int:
     conn = app.connection_for_write()
     try:
         with conn:
-            conn.ensure_connection(max_retries=2)
+            conn.ensure_connection(max_retries=2, interval_start=0.2, interval_step=0.5, timeout=5)
             try:
                 ok = conn.default_channel.queue_declare(queue=name, passive=True)
             except ChannelError:

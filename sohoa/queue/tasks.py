@@ -64,9 +64,9 @@ def worker_state(settings: Settings) -> WorkerState:
     global _state  # noqa: PLW0603 - one per worker process, rebuilt after fork
     if _state is None or _state.pid != os.getpid():
         # imported here: OpenCV and the stages load in workers only, never in enqueuers
-        from sohoa.pipeline import Pipeline  # noqa: PLC0415
-        from sohoa.queue.session import ledger_from_settings  # noqa: PLC0415
-        from storage.factory import object_store_from_settings, repository_from_settings  # noqa: PLC0415
+        from sohoa.pipeline import Pipeline
+        from sohoa.queue.session import ledger_from_settings
+        from storage.factory import object_store_from_settings, repository_from_settings
 
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -84,7 +84,7 @@ def process_path(pipeline: Any, path: str, name: str | None = None) -> list[dict
     fault (``SourceUnavailableError``, retried); a file that is no dossier is recorded as
     rejected by the pipeline, like in ``sohoa run``.
     """
-    from ingest.sources import discover  # noqa: PLC0415 - worker-only
+    from ingest.sources import discover
 
     target = Path(path)
     if not target.exists():
@@ -125,8 +125,8 @@ def process_inbox_object(
     state: WorkerState, bucket: str, key: str, etag: str, size: int
 ) -> list[dict[str, Any]]:
     """Copy the inbox object to scratch space (streamed), run the pipeline, record its dossier."""
-    from storage.factory import inbox_store_from_settings  # noqa: PLC0415
-    from storage.inbox import Inbox, InboxObject  # noqa: PLC0415
+    from storage.factory import inbox_store_from_settings
+    from storage.inbox import Inbox, InboxObject
 
     settings = state.pipeline.settings
     inbox = Inbox(inbox_store_from_settings(settings), state.pipeline.repo, bucket)
