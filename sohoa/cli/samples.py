@@ -49,7 +49,7 @@ def samples(out: Path, count: int, seed: int, quality: str, progress: bool) -> N
     folder of page images. The truth file gives every field of the data
     dictionary and each page's true skew and rotation.
     """
-    from sohoa.samples.generator import generate  # noqa: PLC0415 - heavy imports only when used
+    from sohoa.samples.generator import generate  # heavy imports only when the command runs
 
     with tqdm(total=count, unit="dossier", disable=not progress, desc="samples") as bar:
         truths = generate(out, count, seed, quality, on_dossier=lambda _t: bar.update(1))  # type: ignore[arg-type]

@@ -105,9 +105,7 @@ class Canvas:
         """Draw ``text`` centred horizontally on baseline ``y`` mm."""
         self.text(self.width_mm / 2, y, text, style, ink=ink, anchor="ms")
 
-    def tilted(
-        self, x: float, y_px_baseline: int, text: str, style: Style, *, ink: InkName, degrees: float
-    ) -> None:
+    def tilted(self, x: float, y_px_baseline: int, text: str, style: Style, *, ink: InkName, degrees: float) -> None:
         """Draw ``text`` turned by ``degrees`` (counter-clockwise) with its left baseline at (x mm, y px)."""
         fnt = self.font(style)
         s = nfc(text)
@@ -130,9 +128,7 @@ class Canvas:
             width=max(1, self.px(width_mm)),
         )
 
-    def rect(
-        self, box: tuple[float, float, float, float], *, width_mm: float = 0.25, fill: int | None = None
-    ) -> None:
+    def rect(self, box: tuple[float, float, float, float], *, width_mm: float = 0.25, fill: int | None = None) -> None:
         """A rectangle outline around ``(x0, y0, x1, y1)`` mm (optionally filled with a grey level)."""
         x0, y0, x1, y1 = box
         fill_value = None if fill is None else ((fill, fill, fill) if self.colour else fill)

@@ -94,14 +94,8 @@ def certificate_page(c: Canvas, d: CertificateData, rng: np.random.Generator) ->
     c.text(x + 5, y + 6, d.authority, Style(8.5, bold=True, family="liberation", serif=False))
     c.text(x + CARD_W - 5, y + 6, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", small, anchor="rs")
     c.text(x + CARD_W - 5, y + 10, "Độc lập - Tự do - Hạnh phúc", small, anchor="rs")
-    title = (
-        "CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE MÁY"
-        if d.vehicle_class == "motorcycle"
-        else ("CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ")
-    )
-    c.text(
-        x + CARD_W / 2, y + 17, title, Style(11.5, bold=True, family="liberation", serif=False), anchor="ms"
-    )
+    title = "CHỨNG NHẬN ĐĂNG KÝ XE MÔ TÔ, XE MÁY" if d.vehicle_class == "motorcycle" else ("CHỨNG NHẬN ĐĂNG KÝ XE Ô TÔ")
+    c.text(x + CARD_W / 2, y + 17, title, Style(11.5, bold=True, family="liberation", serif=False), anchor="ms")
     c.text(
         x + CARD_W / 2,
         y + 21.5,
@@ -114,9 +108,7 @@ def certificate_page(c: Canvas, d: CertificateData, rng: np.random.Generator) ->
     yy = _pair(c, x + 5, yy, "Tên chủ xe (Owner's full name):", d.owner_name, width=w)
     yy = _pair(c, x + 5, yy, "Địa chỉ (Address):", d.owner_address, width=w)
     yy = _pair(c, x + 5, yy, "Biển số đăng ký (N° plate):", d.plate, width=w)
-    yy = _pair(
-        c, x + 5, yy, "Ngày đăng ký (Date of registration):", d.registered.strftime("%d/%m/%Y"), width=w
-    )
+    yy = _pair(c, x + 5, yy, "Ngày đăng ký (Date of registration):", d.registered.strftime("%d/%m/%Y"), width=w)
     sig = Style(9, bold=True, family="liberation", serif=False)
     c.text(
         x + CARD_W - 30,

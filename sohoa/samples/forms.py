@@ -94,6 +94,7 @@ class Signatures:
     hints: tuple[str, ...]
     name_keys: tuple[str | None, ...]
     height_mm: float = 30.0
+    gap_mm: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -139,17 +140,13 @@ MAU01_TT58 = FormSpec(
             )
         ),
         Row((Cell("tại:", "id_issuer"),)),
-        Row(
-            (Cell("Số CCCD/CMND/Hộ chiếu của người làm thủ tục:", None, 0.62), Cell("Cấp ngày:", None, 0.38))
-        ),
+        Row((Cell("Số CCCD/CMND/Hộ chiếu của người làm thủ tục:", None, 0.62), Cell("Cấp ngày:", None, 0.38))),
         Row((Cell("Điện thoại của chủ xe:", "phone", 0.5), Cell("Email:", None, 0.5))),
         Row((Cell("Số hoá đơn điện tử:", "invoice", 0.5), Cell("Mã số thuế:", "tax_code", 0.5))),
         Row((Cell("Mã hồ sơ khai lệ phí trước bạ:", "lptb_code", 0.62), Cell("Cơ quan cấp:", None, 0.38))),
         Row((Cell("Số tờ khai hải quan điện tử:", None, 0.62), Cell("Cơ quan cấp:", None, 0.38))),
         Row((Cell("Số sêri Phiếu KTCLXX:", "ktclxx", 0.62), Cell("Cơ quan cấp:", None, 0.38))),
-        Row(
-            (Cell("Số máy 1 (Engine N0):", "engine_number", 0.58), Cell("Số máy 2 (Engine N0):", None, 0.42))
-        ),
+        Row((Cell("Số máy 1 (Engine N0):", "engine_number", 0.58), Cell("Số máy 2 (Engine N0):", None, 0.42))),
         Row((Cell("Số khung (Chassis N0):", "chassis_number"),)),
         PasteBox(("Dán bản chà số máy", "Dán bản chà số khung"), height_mm=26),
         Row((Cell("Loại xe:", "vehicle_type", 0.55), Cell("Màu sơn:", "color", 0.45))),
@@ -193,9 +190,7 @@ DKX10_TT79 = FormSpec(
         Heading(NATIONAL, 12, bold=True, gap_mm=5.5),
         Heading(MOTTO, 12, bold=True, underline=True, gap_mm=10),
         Heading("GIẤY KHAI ĐĂNG KÝ XE", 15, bold=True, gap_mm=6),
-        Heading(
-            "(Đăng ký lần đầu, sang tên, di chuyển, cấp đổi, cấp lại, tạm thời)", 10.5, italic=True, gap_mm=8
-        ),
+        Heading("(Đăng ký lần đầu, sang tên, di chuyển, cấp đổi, cấp lại, tạm thời)", 10.5, italic=True, gap_mm=8),
         Row((Cell("Mã hồ sơ trực tuyến:", "online_code"),)),
         Row(
             (
@@ -209,9 +204,7 @@ DKX10_TT79 = FormSpec(
         Row((Cell("Điện thoại:", "phone", 0.45), Cell("Email:", None, 0.55))),
         Row((Cell("Mã định danh:", "owner_id_number", 0.5), Cell("Loại giấy tờ:", "id_kind", 0.5))),
         Row((Cell("Cơ quan cấp:", "id_issuer", 0.62), Cell("ngày cấp:", "id_issue_date", 0.38))),
-        Row(
-            (Cell("Người làm thủ tục:", None, 0.45), Cell("Số giấy tờ:", None, 0.3), Cell("SĐT:", None, 0.25))
-        ),
+        Row((Cell("Người làm thủ tục:", None, 0.45), Cell("Số giấy tờ:", None, 0.3), Cell("SĐT:", None, 0.25))),
         Row(
             (
                 Cell("Số GPKDVT (nếu có):", None, 0.45),
@@ -262,7 +255,61 @@ DKX10_TT79 = FormSpec(
     ),
 )
 
-FORMS: dict[str, FormSpec] = {f.layout: f for f in (MAU01_TT58, DKX10_TT79)}
+#: An older, simpler declaration (archives from before Circular 58/2020). Its labels are the
+#: variants ``shared/fields.md`` lists (Họ tên chủ xe, Nơi thường trú, Số CMND, Biển số đăng ký,
+#: Ngày đăng ký); the exact historic layout is not verified, so it stands for "older forms".
+LEGACY_PRE2020 = FormSpec(
+    layout="legacy_pre2020",
+    corner=("Mẫu số 02",),
+    elements=(
+        Heading(NATIONAL, 12, bold=True, gap_mm=5.5),
+        Heading(MOTTO, 12, bold=True, underline=True, gap_mm=12),
+        Heading("GIẤY KHAI ĐĂNG KÝ XE", 15, bold=True, gap_mm=10),
+        Heading("I. PHẦN KÊ KHAI CỦA CHỦ XE", 11, bold=True, align="left"),
+        Row((Cell("Họ tên chủ xe:", "owner_name", 0.7), Cell("Năm sinh:", "birth_year", 0.3)), gap_mm=8),
+        Row((Cell("Nơi thường trú:", "owner_address"),), gap_mm=8),
+        Row(
+            (
+                Cell("Số CMND:", "owner_id_number", 0.42),
+                Cell("Ngày cấp:", "id_issue_date", 0.28),
+                Cell("Nơi cấp:", "id_issuer", 0.3),
+            ),
+            gap_mm=8,
+        ),
+        Row((Cell("Nhãn hiệu:", "brand", 0.5), Cell("Số loại:", "model", 0.5)), gap_mm=8),
+        Row((Cell("Loại xe:", "vehicle_type", 0.5), Cell("Màu sơn:", "color", 0.5)), gap_mm=8),
+        Row((Cell("Số máy:", "engine_number", 0.5), Cell("Số khung:", "chassis_number", 0.5)), gap_mm=8),
+        Row(
+            (
+                Cell("Dung tích xi lanh:", "engine_capacity", 0.5),
+                Cell("Năm sản xuất:", "year_of_manufacture", 0.5),
+            ),
+            gap_mm=8,
+        ),
+        Row((Cell("Nguồn gốc xe:", "origin"),), gap_mm=8),
+        Row((Cell("Giấy tờ kèm theo:", "attachments"),), gap_mm=8),
+        PasteBox(("Bản cà số máy", "Bản cà số khung"), height_mm=30, gap_mm=6),
+        DateLine(gap_mm=6),
+        Signatures(("", "CHỦ XE"), ("", "(Ký, ghi rõ họ tên)"), (None, "owner_name_sig"), height_mm=26),
+        Heading("II. PHẦN GHI CỦA CƠ QUAN ĐĂNG KÝ XE", 11, bold=True, align="left", gap_mm=10),
+        Row(
+            (
+                Cell("Biển số đăng ký:", "plate_number", 0.5, bold=True),
+                Cell("Ngày đăng ký:", "registration_day", 0.5),
+            ),
+            gap_mm=8,
+        ),
+        Signatures(
+            ("CÁN BỘ ĐĂNG KÝ", "TRƯỞNG PHÒNG"),
+            ("(Ký, ghi rõ họ tên)", "(Ký tên, đóng dấu)"),
+            (None, None),
+            height_mm=20,
+            gap_mm=5,
+        ),
+    ),
+)
+
+FORMS: dict[str, FormSpec] = {f.layout: f for f in (LEGACY_PRE2020, MAU01_TT58, DKX10_TT79)}
 
 
 @dataclass(frozen=True)
@@ -283,14 +330,10 @@ class Hand:
         sign = 1.0 if rng.random() < 0.5 else -1.0
         if rng.random() < 0.5:
             family: Family = "typewriter" if rng.random() < 0.7 else "mono"
-            style = Style(
-                float(rng.uniform(10.5, 12.0)), family=family, serif=False, bold=bool(rng.random() < 0.4)
-            )
+            style = Style(float(rng.uniform(10.5, 12.0)), family=family, serif=False, bold=bool(rng.random() < 0.4))
             return cls(style, "black", sign * float(rng.uniform(3, 9)) * scale, 1.0 * scale, 0.0)
         family = "noto" if rng.random() < 0.5 else "dejavu"  # slanted faces stand in for handwriting
-        style = Style(
-            float(rng.uniform(11.5, 13.5)), italic=True, serif=bool(rng.random() < 0.4), family=family
-        )
+        style = Style(float(rng.uniform(11.5, 13.5)), italic=True, serif=bool(rng.random() < 0.4), family=family)
         ink: InkName = "blue" if colour and rng.random() < 0.8 else "black"
         return cls(
             style,
@@ -450,6 +493,7 @@ class FormRenderer:
     def _signatures(self, el: Signatures, values: Values, y: float) -> float:
         c = self.canvas
         n = len(el.titles)
+        y += el.gap_mm
         width = (c.width_mm - 2 * self.margin) / n
         for i, (title, hint, key) in enumerate(zip(el.titles, el.hints, el.name_keys, strict=True)):
             cx = self.margin + width * (i + 0.5)

@@ -62,9 +62,9 @@ def _date_between(rng: np.random.Generator, first: dt.date, last: dt.date) -> dt
 
 
 def _pick_quality(rng: np.random.Generator, quality: QualityChoice) -> Quality:
-    if quality != "mixed":
-        return quality
-    return ("clean", "fair", "poor")[int(rng.choice(3, p=[0.4, 0.4, 0.2]))]
+    """The scan level; drawn even when fixed, so a seed gives the same people at every level."""
+    mixed: Quality = ("clean", "fair", "poor")[int(rng.choice(3, p=[0.4, 0.4, 0.2]))]
+    return mixed if quality == "mixed" else quality
 
 
 def _pick_format(rng: np.random.Generator) -> OutputFormat:
@@ -72,16 +72,27 @@ def _pick_format(rng: np.random.Generator) -> OutputFormat:
 
 
 def _registration(rng: np.random.Generator) -> tuple[Layout, dt.date]:
-    if rng.random() < 0.8:
+    """The form's era and the registration date: mostly ĐKX10 after the reform, some older archives."""
+    era = rng.random()
+    if era < 0.72:
         if rng.random() < 0.88:
             return "tt79_2024_dkx10", _date_between(rng, REFORM, dt.date(2026, 10, 31))
         return "tt79_2024_dkx10", _date_between(rng, dt.date(2025, 1, 2), REFORM - dt.timedelta(days=1))
-    return "tt58_2020_mau01", _date_between(rng, dt.date(2020, 8, 1), dt.date(2024, 12, 31))
+    if era < 0.9:
+        return "tt58_2020_mau01", _date_between(rng, dt.date(2020, 8, 1), dt.date(2024, 12, 31))
+    return "legacy_pre2020", _date_between(rng, dt.date(2008, 1, 1), dt.date(2020, 7, 31))
 
 
-def _plate_for(
-    rng: np.random.Generator, owner: people.Person, car: vehicles.Vehicle, registered: dt.date
-) -> str:
+def _cmnd_share(registered: dt.date) -> float:
+    """Share of owners showing the old 9-digit CMND: all before CCCD cards (2016), none after 2024."""
+    if registered < dt.date(2016, 1, 1):
+        return 1.0
+    if registered < dt.date(2021, 7, 1):
+        return 0.35
+    return 0.1 if registered < dt.date(2025, 1, 1) else 0.0
+
+
+def _plate_for(rng: np.random.Generator, owner: people.Person, car: vehicles.Vehicle, registered: dt.date) -> str:
     """A plate whose locality code belongs to the owner's province (old province before the reform)."""
     addr = owner.address
     if addr.old_province_code is not None:
@@ -98,9 +109,7 @@ def draft(seed: int, index: int, quality: QualityChoice = "mixed") -> Draft:
     rng = np.random.default_rng([seed, index])
     level = _pick_quality(rng, quality)
     layout, registered = _registration(rng)
-    owner = people.person(
-        rng, on=registered, pre2025_address=registered < REFORM, allow_cmnd=layout == "tt58_2020_mau01"
-    )
+    owner = people.person(rng, on=registered, pre2025_address=registered < REFORM, cmnd_share=_cmnd_share(registered))
     cls: vehicles.VehicleClass = "motorcycle" if rng.random() < 0.75 else "car"
     car = vehicles.vehicle(rng, cls, registered)
     procedure: Literal["first", "transfer"] = "transfer" if rng.random() < 0.25 else "first"
@@ -204,17 +213,14 @@ def form_values(d: Draft, rng: np.random.Generator) -> dict[str, str]:
         "plate_colour": "Trắng",
         "old_plate_colour": "Trắng" if d.old_plate else "",
         "origin": "Sản xuất lắp ráp" if rng.random() < 0.85 else "Nhập khẩu",
-        "lptb_code": f"LPTB{d.registered:%y%m%d}{int(rng.integers(0, 10**6)):06d}"
-        if rng.random() < 0.7
-        else "",
+        "lptb_code": f"LPTB{d.registered:%y%m%d}{int(rng.integers(0, 10**6)):06d}" if rng.random() < 0.7 else "",
         "online_code": f"G01.{int(rng.integers(10, 99))}.{d.registered:%y%m%d}-{int(rng.integers(1, 9999))}"
         if rng.random() < 0.6
         else "",
-        "ktclxx": f"KT{int(rng.integers(0, 10**7)):07d}"
-        if s.cls == "motorcycle" and rng.random() < 0.5
-        else "",
+        "ktclxx": f"KT{int(rng.integers(0, 10**7)):07d}" if s.cls == "motorcycle" and rng.random() < 0.5 else "",
         "invoice": f"{int(rng.integers(1, 10**7)):07d}" if rng.random() < 0.5 else "",
         "reason": "Sang tên" if d.procedure == "transfer" else "Đăng ký lần đầu",
+        "registration_day": d.registered.strftime("%d/%m/%Y"),
         "attachments": "Hóa đơn, chứng từ lệ phí trước bạ, phiếu KTCLXX",
     }
     if d.layout == "tt79_2024_dkx10":
@@ -226,9 +232,7 @@ def form_values(d: Draft, rng: np.random.Generator) -> dict[str, str]:
 
 
 def _printed(spec_fields: dict[str, str], hand: Hand) -> dict[str, str]:
-    return {
-        k: (v.title() if hand.title_case and k == "owner_name" else v) for k, v in spec_fields.items() if v
-    }
+    return {k: (v.title() if hand.title_case and k == "owner_name" else v) for k, v in spec_fields.items() if v}
 
 
 def render_form(d: Draft, rng: np.random.Generator) -> tuple[np.ndarray, dict[str, str]]:
@@ -245,9 +249,11 @@ def render_form(d: Draft, rng: np.random.Generator) -> tuple[np.ndarray, dict[st
 
     FormRenderer(c, hand, rng, paste=paste).render(FORMS[d.layout], values)
     shown = {k: values[k] for k in record(d).as_dict() if values.get(k)}
-    if d.layout == "tt58_2020_mau01":
+    if d.layout in ("tt58_2020_mau01", "legacy_pre2020"):
         shown["owner_birth_date"] = values["birth_year"]
     shown["registration_date"] = f"ngày {values['day']} tháng {values['month']} năm {values['year']}"
+    if d.layout == "legacy_pre2020":
+        shown["registration_date"] = values["registration_day"]
     if d.layout == "tt79_2024_dkx10":
         shown["engine_capacity"] = values["capacity_number"]
     return c.array(), _printed(shown, hand)

@@ -341,9 +341,7 @@ def _street(rng: np.random.Generator, urban: bool) -> str:
         number = int(rng.integers(1, 300))
         if rng.random() < 0.35:
             return f"Số {number} ngõ {int(rng.integers(2, 200))} {_pick(rng, STREETS)}"
-        return (
-            f"Số {number} {_pick(rng, STREETS)}" if rng.random() < 0.5 else f"{number} {_pick(rng, STREETS)}"
-        )
+        return f"Số {number} {_pick(rng, STREETS)}" if rng.random() < 0.5 else f"{number} {_pick(rng, STREETS)}"
     kind = _pick(rng, RURAL)
     place = str(int(rng.integers(1, 15))) if rng.random() < 0.5 else _pick(rng, RURAL_NAMES)
     return f"{kind} {place}"
@@ -414,9 +412,7 @@ def _current_unit(ward_code: str | None, province_code: int) -> Unit | None:
     if name is None or name[1] != province_code:
         return None
     unit = new_units()[province_code][0]
-    return Unit(
-        commune=name[0], province=unit.province, province_code=province_code, province_key=unit.province_key
-    )
+    return Unit(commune=name[0], province=unit.province, province_code=province_code, province_key=unit.province_key)
 
 
 @lru_cache(maxsize=1)
@@ -454,21 +450,17 @@ def birth_date(rng: np.random.Generator, on: dt.date, min_age: int = 18, max_age
     return earliest + dt.timedelta(days=int(rng.integers(0, (latest - earliest).days)))
 
 
-def person(
-    rng: np.random.Generator, *, on: dt.date, pre2025_address: bool, allow_cmnd: bool = False
-) -> Person:
+def person(rng: np.random.Generator, *, on: dt.date, pre2025_address: bool, cmnd_share: float = 0.0) -> Person:
     """A fake owner living in a drawn province, registering a vehicle on ``on``."""
     sex: Sex = "male" if rng.random() < 0.62 else "female"
     born = birth_date(rng, on)
     code = pick_province(rng)
     address = old_address(rng, code) if pre2025_address else new_address(rng, code)
     olds = address.old_codes
-    birth_code = (
-        olds[int(rng.integers(len(olds)))] if rng.random() < 0.75 else int(rng.choice(old_province_codes()))
-    )
+    birth_code = olds[int(rng.integers(len(olds)))] if rng.random() < 0.75 else int(rng.choice(old_province_codes()))
     if address.old_province_code is not None and rng.random() < 0.6:
         birth_code = address.old_province_code
-    use_cmnd = allow_cmnd and born.year < 1990 and rng.random() < 0.2
+    use_cmnd = bool(rng.random() < cmnd_share)
     id_number = cmnd_number(rng) if use_cmnd else cccd_number(rng, birth_code, sex, born.year)
     return Person(
         name=full_name(rng, sex),

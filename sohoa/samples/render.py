@@ -78,9 +78,7 @@ def _find(names: Sequence[str]) -> Path | None:
     return None
 
 
-def font_path(
-    *, bold: bool = False, serif: bool = False, italic: bool = False, family: Family = "dejavu"
-) -> Path:
+def font_path(*, bold: bool = False, serif: bool = False, italic: bool = False, family: Family = "dejavu") -> Path:
     """Path of the font file for a style; falls back to DejaVu, then fails clearly."""
     mono_serif = False if family in ("mono", "typewriter") else serif
     path = _find(_FILES[(family, mono_serif, bold, italic)])

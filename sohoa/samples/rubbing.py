@@ -65,9 +65,7 @@ def strip(text: str, height_px: int, rng: np.random.Generator, *, width_px: int 
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def paste_strip(
-    canvas: Canvas, box: tuple[float, float, float, float], text: str, rng: np.random.Generator
-) -> None:
+def paste_strip(canvas: Canvas, box: tuple[float, float, float, float], text: str, rng: np.random.Generator) -> None:
     """Paste a rubbing of ``text`` into the box (x, y, width, height) mm, a little askew."""
     x, y, w, h = box
     height = canvas.px(min(h, 14.0))

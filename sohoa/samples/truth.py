@@ -34,7 +34,7 @@ FIELD_NAMES: tuple[str, ...] = (
 )
 
 PageType = Literal["declaration_form", "registration_certificate", "rubbing", "id_card"]
-Layout = Literal["tt58_2020_mau01", "tt79_2024_dkx10"]
+Layout = Literal["legacy_pre2020", "tt58_2020_mau01", "tt79_2024_dkx10"]
 Quality = Literal["clean", "fair", "poor"]
 OutputFormat = Literal["pdf", "tiff", "png", "jpeg"]
 

@@ -49,20 +49,14 @@ class ModelSpec:
 
 MOTO = "Xe mô tô hai bánh"
 CATALOGUE: tuple[ModelSpec, ...] = (
-    ModelSpec(
-        "motorcycle", "RLH", "WAVE ALPHA", "JA390", "JA39E", "109,1 cm3", MOTO, (2006, 2025), 6, "honda"
-    ),
+    ModelSpec("motorcycle", "RLH", "WAVE ALPHA", "JA390", "JA39E", "109,1 cm3", MOTO, (2006, 2025), 6, "honda"),
     ModelSpec("motorcycle", "RLH", "FUTURE", "JC920", "JC92E", "124,9 cm3", MOTO, (2010, 2025), 3, "honda"),
     ModelSpec("motorcycle", "RLH", "VISION", "JF580", "JF58E", "108,2 cm3", MOTO, (2014, 2025), 4, "honda"),
     ModelSpec("motorcycle", "RLH", "LEAD", "JF450", "JF45E", "124,8 cm3", MOTO, (2013, 2025), 3, "honda"),
-    ModelSpec(
-        "motorcycle", "RLH", "AIR BLADE", "JF630", "JF63E", "124,8 cm3", MOTO, (2012, 2025), 3, "honda"
-    ),
+    ModelSpec("motorcycle", "RLH", "AIR BLADE", "JF630", "JF63E", "124,8 cm3", MOTO, (2012, 2025), 3, "honda"),
     ModelSpec("motorcycle", "RLH", "SH125I", "JF420", "JF42E", "124,8 cm3", MOTO, (2012, 2025), 1, "honda"),
     ModelSpec("motorcycle", "RLH", "WINNER X", "KC260", "KC26E", "149,2 cm3", MOTO, (2019, 2025), 1, "honda"),
-    ModelSpec(
-        "motorcycle", "RLH", "SUPER DREAM", "HA080", "HA08E", "97,1 cm3", MOTO, (1998, 2012), 2, "honda"
-    ),
+    ModelSpec("motorcycle", "RLH", "SUPER DREAM", "HA080", "HA08E", "97,1 cm3", MOTO, (1998, 2012), 2, "honda"),
     ModelSpec("motorcycle", "RLC", "SIRIUS", "S5C63", "5C63", "110,3 cm3", MOTO, (2006, 2025), 4, "yamaha"),
     ModelSpec("motorcycle", "RLC", "EXCITER", "SG550", "G3D4E", "149,7 cm3", MOTO, (2011, 2025), 2, "yamaha"),
     ModelSpec("motorcycle", "RLC", "JANUS", "S2PN1", "E3P5E", "124,9 cm3", MOTO, (2016, 2025), 2, "yamaha"),
@@ -73,17 +67,13 @@ CATALOGUE: tuple[ModelSpec, ...] = (
     ModelSpec("car", "RL4", "VIOS", "B3NF3", "2NR", "1496 cm3", "Ô tô con", (2005, 2025), 3, "dash"),
     ModelSpec("car", "RL4", "INNOVA", "BA3FS", "1TR", "1998 cm3", "Ô tô con", (2006, 2025), 2, "dash"),
     ModelSpec("car", "RL4", "ZACE", "KF800", "7K", "1781 cm3", "Ô tô con", (1998, 2005), 1, "dash"),
-    ModelSpec(
-        "car", "RL0", "RANGER", "LSFEH", "P5AT", "2198 cm3", "Ô tô tải (pick up cabin kép)", (2009, 2025), 2
-    ),
+    ModelSpec("car", "RL0", "RANGER", "LSFEH", "P5AT", "2198 cm3", "Ô tô tải (pick up cabin kép)", (2009, 2025), 2),
     ModelSpec("car", "RL0", "EVEREST", "LSFEG", "YD4A", "1996 cm3", "Ô tô con", (2008, 2025), 1),
     ModelSpec("car", "RLA", "XPANDER", "NC1WL", "4A91", "1499 cm3", "Ô tô con", (2018, 2025), 2),
     ModelSpec("car", "RLA", "ATTRAGE", "A03AG", "3A92", "1193 cm3", "Ô tô con", (2014, 2025), 1),
     ModelSpec("car", "RLH", "CITY", "GM6G5", "L15Z", "1497 cm3", "Ô tô con", (2013, 2025), 2, "dash"),
     ModelSpec("car", "RLM", "C200", "W2050", "M264", "1991 cm3", "Ô tô con", (2015, 2025), 1),
-    ModelSpec(
-        "car", "RLE", "D-MAX", "TFR86", "RZ4E", "1898 cm3", "Ô tô tải (pick up cabin kép)", (2012, 2025), 1
-    ),
+    ModelSpec("car", "RLE", "D-MAX", "TFR86", "RZ4E", "1898 cm3", "Ô tô tải (pick up cabin kép)", (2012, 2025), 1),
     ModelSpec("car", "RLE", "QKR", "NKR77", "4JH1", "2999 cm3", "Ô tô tải", (2010, 2025), 1),
     ModelSpec("car", "RLL", "FADIL", "LA1B2", "A14XE", "1399 cm3", "Ô tô con", (2019, 2022), 1),
 )
@@ -141,9 +131,7 @@ def pick_spec(rng: np.random.Generator, cls: VehicleClass, latest_year: int) -> 
 
 def make_vin(rng: np.random.Generator, spec: ModelSpec, year: int) -> str:
     """A VIN: maker WMI, model VDS, check digit, model-year character, plant, 6-digit serial."""
-    plant = (
-        "Y" if spec.wmi in ("RLC", "RLH") and spec.cls == "motorcycle" else VIN_CHARS[int(rng.integers(23))]
-    )
+    plant = "Y" if spec.wmi in ("RLC", "RLH") and spec.cls == "motorcycle" else VIN_CHARS[int(rng.integers(23))]
     draft = f"{spec.wmi}{spec.vds}0{model_year_char(year)}{plant}{_digits(rng, 6)}"
     return with_check_digit(draft)
 

@@ -49,14 +49,10 @@ def write_pdf(path: Path, pages: Sequence[np.ndarray], dpi: int, quality: int = 
 def write_tiff(path: Path, pages: Sequence[np.ndarray], dpi: int) -> None:
     """A multi-page TIFF (LZW) with the resolution tag set."""
     images = [_pil(p) for p in pages]
-    images[0].save(
-        path, "TIFF", save_all=True, append_images=images[1:], dpi=(dpi, dpi), compression="tiff_lzw"
-    )
+    images[0].save(path, "TIFF", save_all=True, append_images=images[1:], dpi=(dpi, dpi), compression="tiff_lzw")
 
 
-def write_folder(
-    folder: Path, pages: Sequence[np.ndarray], dpi: int, fmt: OutputFormat, quality: int = 88
-) -> None:
+def write_folder(folder: Path, pages: Sequence[np.ndarray], dpi: int, fmt: OutputFormat, quality: int = 88) -> None:
     """A folder of page images ``page_0001.png`` ... (or ``.jpg``) with their resolution."""
     folder.mkdir(parents=True)
     for i, page in enumerate(pages, start=1):

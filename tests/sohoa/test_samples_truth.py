@@ -67,7 +67,7 @@ def test_engine_numbers_have_plausible_shapes() -> None:
 
 def test_cccd_numbers_match_birth_year_sex_and_province() -> None:
     cccd = [d for d in DRAFTS if d.owner.id_kind == "cccd"]
-    assert len(cccd) > 0.9 * len(DRAFTS)
+    assert len(cccd) > 0.8 * len(DRAFTS)
     for d in cccd:
         info = parse_cccd(d.owner.id_number)
         assert info is not None, d.owner.id_number
@@ -77,13 +77,18 @@ def test_cccd_numbers_match_birth_year_sex_and_province() -> None:
         assert info.province_code == f"{d.owner.birth_province_code:03d}"
     for d in DRAFTS:
         if d.owner.id_kind == "cmnd":
-            assert is_cmnd(d.owner.id_number) and d.layout == "tt58_2020_mau01"
+            assert is_cmnd(d.owner.id_number) and d.registered < dt.date(2025, 1, 1)
+            assert d.id_issued < dt.date(2021, 7, 1)  # the CMND was issued until mid-2021
+        else:
+            assert d.id_issued >= dt.date(2016, 1, 1)  # CCCD cards exist since 2016
+        if d.registered < dt.date(2016, 1, 1):
+            assert d.owner.id_kind == "cmnd"
+        assert d.owner.birth_date < d.id_issued < d.registered
 
 
 def test_cccd_province_is_mostly_the_owners_province() -> None:
     same = sum(
-        NEW_FOR_OLD[f"{d.owner.birth_province_code:03d}"].code == f"{d.owner.address.province_code:03d}"
-        for d in DRAFTS
+        NEW_FOR_OLD[f"{d.owner.birth_province_code:03d}"].code == f"{d.owner.address.province_code:03d}" for d in DRAFTS
     )
     assert same > 0.6 * len(DRAFTS)
 
@@ -124,12 +129,14 @@ def test_addresses_follow_the_reform() -> None:
 
 def test_dates_and_layouts_are_consistent() -> None:
     layouts = {d.layout for d in DRAFTS}
-    assert layouts == {"tt58_2020_mau01", "tt79_2024_dkx10"}
+    assert layouts == {"legacy_pre2020", "tt58_2020_mau01", "tt79_2024_dkx10"}
     for d in DRAFTS:
         if d.layout == "tt79_2024_dkx10":
             assert d.registered >= dt.date(2025, 1, 1)
-        else:
+        elif d.layout == "tt58_2020_mau01":
             assert dt.date(2020, 8, 1) <= d.registered < dt.date(2025, 1, 1)
+        else:
+            assert d.registered < dt.date(2020, 8, 1)
         assert d.vehicle.year <= d.registered.year
         age = (d.registered - d.owner.birth_date).days / 365.25
         assert 18 <= age <= 76
