@@ -88,7 +88,7 @@ def split_address(text: str) -> tuple[str, str, bool]:
 @lru_cache(maxsize=1)
 def _conversion() -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, ...]]]:
     """Old province key -> new; old ``province_district_ward`` key -> new ward key(s)."""
-    from vietnamadminunits.converter import converter_2025 as conv  # noqa: PLC0415 - heavy: loads on first use
+    from vietnamadminunits.converter import converter_2025 as conv
 
     provinces = {old: new for new, olds in conv.DICT_PROVINCE.items() for old in olds}
     whole = {
@@ -108,7 +108,7 @@ def _conversion() -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, 
 @lru_cache(maxsize=65536)
 def _current(admin: str) -> tuple[str | None, str | None, frozenset[str], str | None]:
     """Parse a current (2025) administrative part: province code, name, ward codes, ward name."""
-    from vietnamadminunits import parse_address  # noqa: PLC0415 - heavy: loads on first use
+    from vietnamadminunits import parse_address
 
     unit = parse_address(admin, mode="FROM_2025", keep_street=False, level=2)
     wards = frozenset({unit.ward_code}) if unit.ward_code else frozenset()
@@ -118,7 +118,7 @@ def _current(admin: str) -> tuple[str | None, str | None, frozenset[str], str | 
 @lru_cache(maxsize=65536)
 def _converted(admin: str) -> tuple[str | None, str | None, frozenset[str], str | None]:
     """Parse a pre-2025 administrative part and express it in current units."""
-    from vietnamadminunits import parse_address  # noqa: PLC0415 - heavy: loads on first use
+    from vietnamadminunits import parse_address
 
     old = parse_address(admin, mode="LEGACY", keep_street=False, level=3)
     provinces, whole, divided = _conversion()

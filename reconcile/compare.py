@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from reconcile import address
@@ -60,7 +60,7 @@ class Comparison:
     differences: tuple[Difference, ...] = ()
     notes: tuple[str, ...] = ()
     matched_by: str | None = None
-    row_ids: tuple[Any, ...] = field(default=())
+    candidates: int = 0
 
 
 def _keys_outcome(a: str, b: str) -> Outcome:

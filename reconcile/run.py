@@ -13,7 +13,7 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
@@ -128,10 +128,10 @@ def _judge(source: str, record: Mapping[str, str | None], found: Candidates) -> 
             "ambiguous",
             notes=(f"found {len(found.rows)} rows by {found.matched_by}",),
             matched_by=found.matched_by,
-            row_ids=tuple(range(len(found.rows))),
+            candidates=len(found.rows),
         )
     result = compare_row(source, record, found.rows[0])
-    return Comparison(source, result.verdict, result.differences, result.notes, found.matched_by, (1,))
+    return replace(result, matched_by=found.matched_by, candidates=1)
 
 
 def reconcile_batch(session: Session, records: Sequence[Record]) -> dict[str, dict[str, Comparison]]:
@@ -182,7 +182,7 @@ def _store(session: Session, results: Mapping[str, Mapping[str, Comparison]]) ->
                 c.source,
                 c.verdict,
                 c.matched_by,
-                len(c.row_ids),
+                c.candidates,
                 _json([d.as_dict() for d in c.differences]),
                 _json(list(c.notes)),
             )
