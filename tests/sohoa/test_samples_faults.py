@@ -150,3 +150,18 @@ def test_missing_fonts_name_the_debian_package(monkeypatch: pytest.MonkeyPatch, 
             font(20)
     finally:
         render.font.cache_clear()
+
+
+def test_profile_rotation_truth_turns_the_page_back_upright() -> None:
+    page = np.full((400, 300), 255, np.uint8)
+    page[20:80, 20:80] = 0  # a mark in the top-left corner tells upright from upside-down
+    profile = ScanProfile.of("poor").model_copy(update={"rotate_prob": 1.0, "stamp_prob": 0.0})
+    rng = np.random.default_rng(4)
+    seen = set()
+    for _ in range(12):
+        out, truth = profile.apply(page, rng, dpi=100, target_dpi=100)
+        seen.add(truth.rotation)
+        upright = rotate90(out, truth.upright_rotation)
+        ys, xs = np.nonzero(cv2.medianBlur(upright, 5) < 100)
+        assert ys.mean() < upright.shape[0] / 3 and xs.mean() < upright.shape[1] / 3
+    assert seen == {90, 180, 270}
