@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 def _minio(settings: Settings, bucket: str, *, any_keys: bool = False) -> ObjectStore:
-    from storage.minio_store import MinioObjectStore  # noqa: PLC0415 (minio only when configured)
+    from storage.minio_store import MinioObjectStore  # minio imported only when configured
 
     if not settings.s3_access_key or settings.s3_secret_key is None:
         raise ConfigError("SOHOA_S3_ENDPOINT is set but SOHOA_S3_ACCESS_KEY or SOHOA_S3_SECRET_KEY is not")

@@ -43,7 +43,7 @@ def place_of(info: DossierInfo, record: Mapping[str, Any]) -> Place:
     if not address:
         return Place(None, None)
     try:
-        from reconcile.address import parse  # noqa: PLC0415 (optional stage)
+        from reconcile.address import parse
     except ImportError:  # reconcile not part of this build
         return Place(None, None)
     parsed = parse(address)

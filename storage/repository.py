@@ -323,15 +323,11 @@ class Repository:
     def approve_unflagged(self) -> list[str]:
         """Approve every processed or reviewed dossier with no field left to review; return their ids."""
         with self.session() as s:
-            ids = list(s.execute(
-                select(DOSSIERS.c.id)
+            ids = sorted(s.execute(
+                update(DOSSIERS)
                 .where(DOSSIERS.c.status.in_(APPROVABLE), ~_flagged(DOSSIERS.c.id))
-                .order_by(DOSSIERS.c.id)).scalars())
-            for chunk in _chunks(ids, 500):
-                s.execute(update(DOSSIERS)
-                          .where(DOSSIERS.c.id.in_(chunk), DOSSIERS.c.status.in_(APPROVABLE))
-                          .values(status=DossierStatus.APPROVED.value, updated_at=utcnow(),
-                                  version=DOSSIERS.c.version + 1))
+                .values(status=DossierStatus.APPROVED.value, updated_at=utcnow(), version=DOSSIERS.c.version + 1)
+                .returning(DOSSIERS.c.id)).scalars())
         log.info("approved %d dossier(s) with nothing flagged", len(ids))
         return ids
 
@@ -376,11 +372,6 @@ class Repository:
         with self.session() as s:
             s.execute(delete(CLAIMS).where(CLAIMS.c.bucket == bucket, CLAIMS.c.key == key,
                                            CLAIMS.c.etag == etag))
-
-
-def _chunks(items: Sequence[str], n: int) -> Iterator[Sequence[str]]:
-    for i in range(0, len(items), n):
-        yield items[i:i + n]
 
 
 def _field_row(dossier_id: str, name: str, fv: FieldValue) -> dict[str, Any]:

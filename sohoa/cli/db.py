@@ -20,7 +20,7 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True, help="Alembic revision to upgrade to.")
 def upgrade(revision: str) -> None:
     """Create or upgrade the schema of the database named by SOHOA_DATABASE_URL (or the SQLite default)."""
-    from storage.db import current_revision, migrate  # noqa: PLC0415
+    from storage.db import current_revision, migrate
 
     url = Settings().sqlalchemy_url
     migrate(url, revision)
@@ -30,6 +30,6 @@ def upgrade(revision: str) -> None:
 @db.command("current")
 def current() -> None:
     """Print the revision the database is at."""
-    from storage.db import current_revision  # noqa: PLC0415
+    from storage.db import current_revision
 
     click.echo(current_revision(Settings().sqlalchemy_url) or "empty (run `sohoa db upgrade`)")

@@ -29,7 +29,7 @@ def approve(ctx: click.Context, dossier_ids: tuple[str, ...], unflagged: bool) -
     A dossier is approved only when no field still needs review. Exit status 1 when
     some of the given dossiers could not be approved.
     """
-    from storage.factory import repository_from_settings  # noqa: PLC0415
+    from storage.factory import repository_from_settings
 
     if not dossier_ids and not unflagged:
         raise UsageError("give DOSSIER_IDS or --unflagged")
@@ -56,9 +56,9 @@ def publish(ctx: click.Context, only: tuple[str, ...]) -> None:
     A dossier corrected after publication gets a new package version beside the old one.
     Exit status 1 when some packages could not be published (the others are).
     """
-    from sohoa.export import export_records  # noqa: PLC0415
-    from storage import factory  # noqa: PLC0415
-    from storage.publish import publish_dossier  # noqa: PLC0415
+    from sohoa.export import export_records
+    from storage import factory
+    from storage.publish import publish_dossier
 
     settings = Settings()
     repo = factory.repository_from_settings(settings)
@@ -88,8 +88,8 @@ def verify(ctx: click.Context, prefix: str) -> None:
 
     Exit status 1 when any package is incomplete or a checksum does not match.
     """
-    from storage.bag import verify_all  # noqa: PLC0415
-    from storage.factory import export_store_from_settings  # noqa: PLC0415
+    from storage.bag import verify_all
+    from storage.factory import export_store_from_settings
 
     bad = 0
     n = 0
