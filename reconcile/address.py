@@ -131,9 +131,7 @@ def _converted(admin: str) -> tuple[str | None, str | None, frozenset[str], str 
     names: list[str] = []
     province_code = province = None
     for ward_key in new_wards or ("",):
-        code, province, ward_codes, ward = _current(
-            f"{ward_key},{new_province}" if ward_key else new_province
-        )
+        code, province, ward_codes, ward = _current(f"{ward_key},{new_province}" if ward_key else new_province)
         province_code = code
         codes |= ward_codes
         if ward:

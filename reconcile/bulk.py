@@ -76,9 +76,7 @@ def select_in(
     return list(session.connection().exec_driver_sql(sql, tuple(keys)).all())
 
 
-def insert_many(
-    session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
-) -> None:
+def insert_many(session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
     """``INSERT INTO table (columns) VALUES ...`` for every tuple of ``rows`` (one executemany)."""
     if not rows:
         return

@@ -145,9 +145,7 @@ def prepare_registry(raw: Mapping[str, Any]) -> dict[str, Any]:
     for name in ("plate_number", "chassis_number", "engine_number"):
         _identifier(row, name)
     _id_number(row, "owner_id_number", required=False)
-    plate, chassis, engine = (
-        identifier_key(row[n]) for n in ("plate_number", "chassis_number", "engine_number")
-    )
+    plate, chassis, engine = (identifier_key(row[n]) for n in ("plate_number", "chassis_number", "engine_number"))
     if not (plate or chassis or engine):
         raise MalformedRowError("no plate, chassis or engine number")
     row.update(
@@ -202,9 +200,7 @@ def _header(kind: str, cells: Iterable[Any], mapping: Mapping[str, str], source:
         name = mapping.get(raw, raw)
         names.append(name if name in wanted else None)
     if not set(KEY_COLUMNS[kind]) & set(names):
-        raise InputRejected(
-            f"header names none of {', '.join(KEY_COLUMNS[kind])} (use --mapping)", path=source
-        )
+        raise InputRejected(f"header names none of {', '.join(KEY_COLUMNS[kind])} (use --mapping)", path=source)
     missing = wanted - set(names)
     if missing:
         log.warning("%s: no column for %s; those values stay empty", source, ", ".join(sorted(missing)))

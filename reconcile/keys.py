@@ -20,8 +20,7 @@ CHASSIS_TAIL = 8
 
 #: pairs an OCR engine confuses in identifier fields (shared/fields.md, domain.md)
 CONFUSABLE: frozenset[frozenset[str]] = frozenset(
-    frozenset(pair)
-    for pair in ("O0", "D0", "Q0", "OD", "OQ", "I1", "L1", "IL", "71", "S5", "B8", "Z2", "G6", "UV")
+    frozenset(pair) for pair in ("O0", "D0", "Q0", "OD", "OQ", "I1", "L1", "IL", "71", "S5", "B8", "Z2", "G6", "UV")
 )
 
 

@@ -199,9 +199,7 @@ def write_table(rows: Sequence[Sequence[Any]], header: Sequence[str], out: TextI
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
     for i, r in enumerate(cells):
         out.write(
-            "  ".join(
-                c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True))
-            )
+            "  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True)))
         )
         out.write("\n")
         if i == 0:
@@ -212,9 +210,7 @@ def _fmt(value: Any) -> str:
     return f"{value:.1%}" if isinstance(value, float) else str(value)
 
 
-def write_csv(
-    rows: Sequence[Sequence[Any]] | Iterator[Sequence[Any]], header: Sequence[str], out: TextIO
-) -> None:
+def write_csv(rows: Sequence[Sequence[Any]] | Iterator[Sequence[Any]], header: Sequence[str], out: TextIO) -> None:
     """CSV with a header line."""
     writer = csv.writer(out)
     writer.writerow(header)
@@ -302,8 +298,7 @@ _LABELS = {
 
 def _legend() -> str:
     items = "".join(
-        f'<span><i class="sw" style="background:{c}"></i>{html.escape(_LABELS[v])}</span>'
-        for v, c in _COLORS.items()
+        f'<span><i class="sw" style="background:{c}"></i>{html.escape(_LABELS[v])}</span>' for v, c in _COLORS.items()
     )
     sources = (
         "<span>đăng ký = cơ sở dữ liệu đăng ký xe (registry); dân cư = CSDL quốc gia về dân cư "
@@ -339,9 +334,7 @@ def _bars_svg(rows: Sequence[CampaignRow]) -> str:
                 f'<text x="{label_w - 4}" y="{yy + line_h - 5}" font-size="10" text-anchor="end">'
                 f"{'đăng ký' if source == 'registry' else 'dân cư'}</text>"
             )
-        out.append(
-            f'<text x="{label_w + bar_w + 6}" y="{y + line_h + 4}" font-size="13">{r.share_done:.0%}</text>'
-        )
+        out.append(f'<text x="{label_w + bar_w + 6}" y="{y + line_h + 4}" font-size="13">{r.share_done:.0%}</text>')
         y += 2 * line_h + 14
     out.append("</svg>")
     return "".join(out)

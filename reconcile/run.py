@@ -45,9 +45,7 @@ _OVERALL = cast(Table, Reconciliation.__table__)
 
 DEFAULT_BATCH = 5000
 #: record fields reconciliation reads
-RECORD_FIELDS: tuple[str, ...] = tuple(
-    dict.fromkeys(f for pairs in FIELD_PAIRS.values() for f, _, _ in pairs)
-)
+RECORD_FIELDS: tuple[str, ...] = tuple(dict.fromkeys(f for pairs in FIELD_PAIRS.values() for f, _, _ in pairs))
 
 
 @dataclass
@@ -113,10 +111,11 @@ def _values(fields: Mapping[str, FieldValue | str | None]) -> dict[str, str | No
     return {k: (v.value if isinstance(v, FieldValue) else v) for k, v in fields.items()}
 
 
-def _batches(records: Iterable[tuple[str, Mapping[str, Any]]], size: int) -> Iterator[list[Record]]:
+def _batches(records: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[Record]]:
+    """Batches of ``(dossier_id, fields)`` from tuples that start so (``Repository.iter_records``' too)."""
     it = iter(records)
     while chunk := list(islice(it, size)):
-        yield [(d, _values(f)) for d, f in chunk]
+        yield [(r[0], _values(r[1])) for r in chunk]
 
 
 def _judge(source: str, record: Mapping[str, str | None], found: Candidates) -> Comparison:
@@ -200,12 +199,13 @@ def _store(session: Session, results: Mapping[str, Mapping[str, Comparison]]) ->
 
 def reconcile_all(
     session: Session,
-    records: Iterable[tuple[str, Mapping[str, Any]]] | None = None,
+    records: Iterable[tuple[Any, ...]] | None = None,
     *,
     batch: int = DEFAULT_BATCH,
     progress: Callable[[int], None] | None = None,
 ) -> ReconcileSummary:
-    """Reconcile ``records`` (``(dossier_id, {field: FieldValue or value})``), or every stored record.
+    """Reconcile ``records`` (``(dossier_id, {field: FieldValue or value}, ...)``, e.g. from
+    ``Repository.iter_records``), or every stored record (read in batches straight from the tables).
 
     Results replace earlier ones of the same dossiers; each batch is one transaction.
     """

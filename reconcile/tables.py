@@ -74,9 +74,7 @@ class ReconciliationResult(Base):
 
     __tablename__ = "reconciliation_results"
 
-    dossier_id: Mapped[str] = mapped_column(
-        String(64), ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True
-    )
+    dossier_id: Mapped[str] = mapped_column(String(64), ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
     source: Mapped[str] = mapped_column(String(16), primary_key=True, doc="registry | population")
     verdict: Mapped[str] = mapped_column(String(16), doc="match | mismatch | missing | ambiguous")
     matched_by: Mapped[str | None] = mapped_column(String(32))
@@ -92,9 +90,7 @@ class Reconciliation(Base):
 
     __tablename__ = "reconciliations"
 
-    dossier_id: Mapped[str] = mapped_column(
-        String(64), ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True
-    )
+    dossier_id: Mapped[str] = mapped_column(String(64), ForeignKey("dossiers.id", ondelete="CASCADE"), primary_key=True)
     overall: Mapped[str] = mapped_column(
         String(16), index=True, doc="ok | check_reading | missing | duplicate | verify"
     )

@@ -120,9 +120,7 @@ def test_an_old_commune_divided_by_the_reform_matches_any_of_its_successors() ->
 
 
 def test_moved_and_different_street() -> None:
-    assert (
-        compare_address(NEW, "12 Hàng Bạc, Phường Ba Đình, Thành phố Hà Nội")[0] == "moved: different commune"
-    )
+    assert compare_address(NEW, "12 Hàng Bạc, Phường Ba Đình, Thành phố Hà Nội")[0] == "moved: different commune"
     assert compare_address(NEW, "12 Lê Lợi, Phường Sài Gòn, TP Hồ Chí Minh")[0] == "moved: different province"
     assert compare_address(NEW, "14 Hàng Bạc, Phường Hoàn Kiếm, Thành phố Hà Nội")[0] == (
         "different street or house number"

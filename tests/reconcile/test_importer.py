@@ -106,9 +106,7 @@ def test_reimport_replaces_rows_by_key(session: Session, tmp_path: Path, world: 
     assert "CHỦ MỚI" in names and world.registry_rows[0]["owner_name"] not in names
 
 
-def test_mapping_file_renames_headers_and_unknown_headers_are_refused(
-    session: Session, tmp_path: Path
-) -> None:
+def test_mapping_file_renames_headers_and_unknown_headers_are_refused(session: Session, tmp_path: Path) -> None:
     mapping = tmp_path / "map.json"
     mapping.write_text(
         json.dumps(

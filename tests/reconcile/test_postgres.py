@@ -22,9 +22,7 @@ def test_reconcile_and_reimport_on_postgresql(pg, world: World) -> None:  # type
         with session_factory(url)() as session:
             store_records(session, world.records)
             for _ in range(2):  # the second import replaces by key (ON CONFLICT DO UPDATE)
-                load_rows(
-                    session, "registry", enumerate(world.registry_rows, start=2), "registry.csv", batch=5
-                )
+                load_rows(session, "registry", enumerate(world.registry_rows, start=2), "registry.csv", batch=5)
                 report = load_rows(session, "population", enumerate(world.population_rows, start=2), "p.csv")
             assert report.rows_loaded == len(world.population_rows)
             summary = reconcile_all(session, batch=4)

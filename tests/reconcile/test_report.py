@@ -59,9 +59,7 @@ def test_campaign_counts_per_commune(session: Session, world: World) -> None:
         .values(reviewed=True)
     )
     # an approved dossier is done whatever reconciliation said; an "ok" one with a field left to review is not
-    session.execute(
-        update(DossierRow).where(DossierRow.id == world.case("moved").dossier_id).values(status="approved")
-    )
+    session.execute(update(DossierRow).where(DossierRow.id == world.case("moved").dossier_id).values(status="approved"))
     session.execute(
         update(FieldRow)
         .where(FieldRow.dossier_id == world.case("old_address").dossier_id, FieldRow.name == "brand")

@@ -14,6 +14,8 @@ from reconcile.importer import COLUMNS, load_rows
 from reconcile.run import import_and_reconcile, reconcile_all, reconciliation_for
 from reconcile.tables import Reconciliation, ReconciliationResult
 from sohoa.export import export_records
+from storage.db import session_factory
+from storage.repository import Repository
 
 from .conftest import store_records
 from .world import World
@@ -134,8 +136,15 @@ def test_import_and_reconcile_in_one_go(session: Session, world: World, tmp_path
             writer = csv.writer(f)
             writer.writerow(COLUMNS[kind])
             writer.writerows([[r[c] or "" for c in COLUMNS[kind]] for r in rows])
-    reports, summary = import_and_reconcile(
-        session, registry=paths["registry"], population=paths["population"]
-    )
+    reports, summary = import_and_reconcile(session, registry=paths["registry"], population=paths["population"])
     assert [r.rows_loaded for r in reports] == [len(world.registry_rows), len(world.population_rows)]
     assert summary.overall["ok"] == sum(c.expect["overall"] == "ok" for c in world.cases)
+
+
+def test_records_from_the_repository(session: Session, world: World, db_url: str) -> None:
+    _load_world(session, world)
+    repo = Repository(session_factory(db_url))
+    summary = reconcile_all(session, repo.iter_records(batch=3), batch=4)
+    assert summary.records == len(world.cases)
+    case = world.case("no_diacritics")
+    assert reconciliation_for(session, case.dossier_id)["status"] == "ok"
