@@ -233,10 +233,8 @@ def test_image_modes_become_uint8_grey_or_bgr(
     tmp_path: Path, settings: Settings, mode: str, expected_ndim: int
 ) -> None:
     grey = text_page(40)
-    if mode == "I;16":
-        image = Image.fromarray(grey.astype(np.uint16) * 257)
-    else:
-        image = Image.fromarray(grey).convert(mode)
+    wide = Image.fromarray(grey.astype(np.uint16) * 257)
+    image = wide if mode == "I;16" else Image.fromarray(grey).convert(mode)
     path = tmp_path / ("a.tif" if mode == "CMYK" else "a.png")
     image.save(path)
     (raster,) = iter_pages(_src(path), settings)
