@@ -159,3 +159,9 @@ def test_dossier_names_are_nfc(tmp_path: Path) -> None:
     (source,), _ = discover([pdf])
     assert source.name == unicodedata.normalize("NFC", "hồ sơ Nguyễn.pdf")
     assert source.path == pdf
+
+
+def test_overlong_name_is_rejected_not_raised(tmp_path: Path) -> None:
+    sources, rejected = discover([tmp_path / ("h" * 300 + ".pdf")])
+    assert sources == []
+    assert rejected[0].message == "cannot read (File name too long)"
