@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from tqdm import tqdm
+
+if TYPE_CHECKING:
+    from sohoa.samples.generator import FormatChoice, QualityChoice
 
 log = logging.getLogger(__name__)
 
@@ -38,8 +42,25 @@ log = logging.getLogger(__name__)
     show_default=True,
     help="Scan quality: skew, blur, noise, contrast, JPEG, stamps, DPI.",
 )
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["mixed", "pdf", "tiff", "png", "jpeg"]),
+    default="mixed",
+    show_default=True,
+    help="Output format; mixed is mostly PDF, some TIFF and page folders.",
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(100, 600),
+    default=None,
+    help="Scan resolution for every dossier [default: drawn per quality, 150-300].",
+)
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar.")
-def samples(out: Path, count: int, seed: int, quality: str, progress: bool) -> None:
+def samples(
+    out: Path, count: int, seed: int, quality: QualityChoice, fmt: FormatChoice, dpi: int | None, progress: bool
+) -> None:
     """Write N scanned vehicle-registration dossiers into OUT, each with <stem>.truth.json.
 
     Each dossier holds the declaration form (Circular 58/2020 Mẫu 01 or Circular
@@ -52,5 +73,13 @@ def samples(out: Path, count: int, seed: int, quality: str, progress: bool) -> N
     from sohoa.samples.generator import generate  # heavy imports only when the command runs
 
     with tqdm(total=count, unit="dossier", disable=not progress, desc="samples") as bar:
-        truths = generate(out, count, seed, quality, on_dossier=lambda _t: bar.update(1))  # type: ignore[arg-type]
+        truths = generate(
+            out,
+            count,
+            seed,
+            quality,
+            fmt=fmt,
+            dpi=dpi,
+            on_dossier=lambda _t: bar.update(1),
+        )
     click.echo(f"{len(truths)} sample dossiers written to {out}")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from sohoa.errors import StorageError, UsageError
 from sohoa.samples import people, vehicles
@@ -34,8 +35,24 @@ from sohoa.samples.writer import write_dossier, write_text_atomic
 log = logging.getLogger(__name__)
 
 QualityChoice = Literal["clean", "fair", "poor", "mixed"]
+FormatChoice = Literal["mixed", "pdf", "tiff", "png", "jpeg"]
 PAGE_ORDER: tuple[PageType, ...] = ("declaration_form", "registration_certificate", "rubbing", "id_card")
 REFORM = dt.date(2025, 7, 1)
+
+
+class SampleOptions(BaseModel):
+    """What a batch of samples may fix instead of drawing it per dossier."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    quality: QualityChoice = "mixed"
+    format: FormatChoice = Field(default="mixed", description="output format; mixed: mostly PDF")
+    dpi: int | None = Field(default=None, ge=100, le=600, description="scan resolution; default drawn per level")
+
+    @classmethod
+    def of(cls, value: QualityChoice | SampleOptions) -> SampleOptions:
+        """Options from a quality level name, or the options themselves."""
+        return value if isinstance(value, SampleOptions) else cls(quality=value)
 
 
 @dataclass(frozen=True)
@@ -104,10 +121,15 @@ def _plate_for(rng: np.random.Generator, owner: people.Person, car: vehicles.Veh
     return vehicles.plate(rng, car.spec.cls, locality, five=five, two_letter=two)
 
 
-def draft(seed: int, index: int, quality: QualityChoice = "mixed") -> Draft:
-    """Draw the people, vehicle and scan settings of dossier ``index`` of a seed."""
+def draft(seed: int, index: int, options: QualityChoice | SampleOptions = "mixed") -> Draft:
+    """Draw the people, vehicle and scan settings of dossier ``index`` of a seed.
+
+    Options fix the level, format or resolution without changing anything else
+    drawn for the dossier (every draw is made whatever the options).
+    """
+    opts = SampleOptions.of(options)
     rng = np.random.default_rng([seed, index])
-    level = _pick_quality(rng, quality)
+    level = _pick_quality(rng, opts.quality)
     layout, registered = _registration(rng)
     owner = people.person(rng, on=registered, pre2025_address=registered < REFORM, cmnd_share=_cmnd_share(registered))
     cls: vehicles.VehicleClass = "motorcycle" if rng.random() < 0.75 else "car"
@@ -118,7 +140,8 @@ def draft(seed: int, index: int, quality: QualityChoice = "mixed") -> Draft:
         other = vehicles.province_plate_code(rng, f"{people.pick_province(rng):03d}")
         old_plate = vehicles.plate(rng, cls, other, five=rng.random() < 0.7, two_letter=False)
     plate = _plate_for(rng, owner, car, registered)
-    dpi = ScanProfile.of(level).draw_dpi(rng)
+    dpi = opts.dpi or ScanProfile.of(level).draw_dpi(rng)
+    fmt = _pick_format(rng)
     return Draft(
         index=index,
         quality=level,
@@ -129,7 +152,7 @@ def draft(seed: int, index: int, quality: QualityChoice = "mixed") -> Draft:
         plate=plate,
         old_plate=old_plate,
         procedure=procedure,
-        fmt=_pick_format(rng),
+        fmt=fmt if opts.format == "mixed" else opts.format,
         dpi=dpi,
         colour=bool(rng.random() < 0.2),
         id_issued=_id_issued(rng, owner, registered),
@@ -323,9 +346,11 @@ RENDERERS: dict[PageType, Callable[[Draft, np.random.Generator], tuple[np.ndarra
 }
 
 
-def build(seed: int, index: int, quality: QualityChoice = "mixed") -> tuple[DossierTruth, list[np.ndarray]]:
+def build(
+    seed: int, index: int, options: QualityChoice | SampleOptions = "mixed"
+) -> tuple[DossierTruth, list[np.ndarray]]:
     """Draw, render and scan dossier ``index`` of ``seed``: its truth and its page images (in memory)."""
-    d = draft(seed, index, quality)
+    d = draft(seed, index, options)
     rng = np.random.default_rng([seed, index, 1])
     order = list(PAGE_ORDER)
     if rng.random() < 0.2:
@@ -384,9 +409,9 @@ def build(seed: int, index: int, quality: QualityChoice = "mixed") -> tuple[Doss
     return truth, images
 
 
-def write_one(out: Path, seed: int, index: int, quality: QualityChoice = "mixed") -> DossierTruth:
+def write_one(out: Path, seed: int, index: int, options: QualityChoice | SampleOptions = "mixed") -> DossierTruth:
     """Build dossier ``index`` of ``seed`` and write it with its truth file under ``out``."""
-    truth, images = build(seed, index, quality)
+    truth, images = build(seed, index, options)
     jpeg_q = 92 if truth.quality == "clean" else 85 if truth.quality == "fair" else 75
     write_dossier(out, truth.dossier_id, images, truth.pages[0].dpi, truth.format, quality=jpeg_q)
     write_text_atomic(out / f"{truth.dossier_id}.truth.json", truth.model_dump_json(indent=2) + "\n")
@@ -405,21 +430,28 @@ def generate(
     seed: int,
     quality: QualityChoice = "mixed",
     *,
+    fmt: FormatChoice = "mixed",
+    dpi: int | None = None,
     on_dossier: Callable[[DossierTruth], None] | None = None,
 ) -> list[DossierTruth]:
     """Write ``n`` scanned dossiers and their ``<stem>.truth.json`` under ``out``.
 
-    Deterministic for ``seed``: the same arguments write byte-identical files.
+    Deterministic for ``seed``: the same arguments write byte-identical files, and
+    the dossier at an index holds the same people and vehicle whatever the
+    quality, format or resolution asked for.
     """
     if n < 0:
         raise UsageError(f"--n must be 0 or more, got {n}")
-    if quality not in ("clean", "fair", "poor", "mixed"):
-        raise UsageError(f"unknown quality {quality!r} (clean, fair, poor or mixed)")
+    try:
+        options = SampleOptions(quality=quality, format=fmt, dpi=dpi)
+    except ValidationError as e:
+        problems = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors())
+        raise UsageError(f"bad sample options ({problems})") from e
     truths: list[DossierTruth] = []
     try:
         out.mkdir(parents=True, exist_ok=True)
         for index in range(n):
-            truth = write_one(out, seed, index, quality)
+            truth = write_one(out, seed, index, options)
             truths.append(truth)
             if on_dossier is not None:
                 on_dossier(truth)

@@ -17,7 +17,7 @@ from PIL import Image
 
 from sohoa.cli import main
 from sohoa.cli.samples import samples
-from sohoa.errors import StorageError
+from sohoa.errors import StorageError, UsageError
 from sohoa.samples.faults import PROFILES, rotate90
 from sohoa.samples.generator import build, draft, generate, record
 from sohoa.samples.render import a4_size
@@ -144,10 +144,16 @@ def test_recorded_skew_and_rotation_are_what_the_page_shows() -> None:
 
 
 def test_cli_writes_samples_and_reports_bad_usage(tmp_path: Path) -> None:
-    result = CliRunner().invoke(samples, [str(tmp_path), "--n", "1", "--seed", "3", "--quality", "clean"])
+    args = [str(tmp_path), "--n", "1", "--seed", "3", "--quality", "clean", "--format", "tiff", "--dpi", "150"]
+    result = CliRunner().invoke(samples, args)
     assert result.exit_code == 0, result.output
     truth = json.loads((tmp_path / "hoso-3-00000.truth.json").read_text(encoding="utf-8"))
     assert truth["quality"] == "clean" and len(truth["pages"]) == 4
+    assert truth["format"] == "tiff" and {p["dpi"] for p in truth["pages"]} == {150}
+    with Image.open(tmp_path / "hoso-3-00000.tif") as im:
+        assert im.n_frames == 4 and round(im.info["dpi"][0]) == 150
+    with pytest.raises(UsageError, match="dpi"):
+        generate(tmp_path, 1, seed=3, dpi=20)
     with pytest.raises(SystemExit) as e:
         main(["samples", str(tmp_path), "--n", "-1"])
     assert e.value.code == 2

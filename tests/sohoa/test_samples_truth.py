@@ -14,13 +14,14 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from sohoa.domain.cccd import OLD_PROVINCE_CODES, is_cmnd, parse_cccd
 from sohoa.domain.plates import canonical_plate
 from sohoa.domain.provinces import BY_CODE, NEW_FOR_OLD
 from sohoa.domain.vin import brand_for_wmi, canonical_brand, is_valid_vin, model_year_char
 from sohoa.samples import people
-from sohoa.samples.generator import REFORM, draft, record
+from sohoa.samples.generator import REFORM, SampleOptions, draft, record
 from sohoa.samples.truth import FIELD_NAMES, RecordTruth
 
 DRAFTS = [draft(seed, i) for seed in (1, 2) for i in range(150)]
@@ -151,3 +152,12 @@ def test_names_are_vietnamese_and_follow_surname_frequencies() -> None:
 def test_drafts_are_deterministic_per_seed_and_index() -> None:
     assert draft(1, 7) == DRAFTS[7]
     assert draft(3, 7) != DRAFTS[7]
+
+
+def test_options_fix_level_format_and_dpi_without_changing_the_dossier() -> None:
+    base = DRAFTS[5]
+    fixed = draft(1, 5, SampleOptions(quality="poor", format="tiff", dpi=300))
+    assert (fixed.quality, fixed.fmt, fixed.dpi) == ("poor", "tiff", 300)
+    assert fixed.owner == base.owner and fixed.vehicle == base.vehicle and fixed.plate == base.plate
+    with pytest.raises(ValidationError):
+        SampleOptions(dpi=50)
