@@ -10,6 +10,7 @@ from __future__ import annotations
 import fcntl
 import importlib
 import logging
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -96,6 +97,15 @@ def dispose_engine(url: str) -> None:
         _migrated.discard(url)
     if engine is not None:
         engine.dispose()
+
+
+def _forget_parent_connections() -> None:
+    """In a forked child, never reuse the parent's pooled connections (SQLAlchemy's advice)."""
+    for engine in _engines.values():
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_parent_connections)
 
 
 def session_factory(url: str) -> sessionmaker[Session]:

@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from sohoa.errors import Conflict, NotFound, StorageError
 from sohoa.model import DossierStatus, FieldValue
@@ -183,3 +183,25 @@ def test_unreachable_database_is_a_storage_error_without_the_password() -> None:
         assert "s3cret-pw-123" not in str(e.value)
     finally:
         dispose_engine(url)
+
+
+def test_a_forked_child_uses_its_own_connections(repo: Repository, db_url: str) -> None:
+    """After fork the child talks to the database over a new connection, never the parent's."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("which connection is used is observable on PostgreSQL (the server's backend pid)")
+    backend = text("SELECT pg_backend_pid()")
+    with repo.session() as s:
+        parent_backend = s.execute(backend).scalar()  # this connection goes back to the pool
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        with repo.session() as s:
+            os.write(write, str(s.execute(backend).scalar()).encode())
+        os._exit(0)
+    os.close(write)
+    _, status = os.waitpid(pid, 0)
+    child_backend = int(os.read(read, 64).decode())
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert child_backend != parent_backend
+    with repo.session() as s:
+        assert s.execute(backend).scalar() == parent_backend  # the parent's connection is intact
