@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import shutil
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -95,9 +96,15 @@ class Inbox:
             return list_info(self.prefix)
         return (self.store.stat(k) for k in self.store.list(self.prefix))
 
-    def poll(self) -> list[InboxObject]:
-        """List the inbox and claim every object not taken yet; return the ones this watcher won."""
-        seen = [InboxObject(self.bucket, i.key, i.etag, i.size) for i in self._list()]
+    def poll(self, settle: float = 0.0) -> list[InboxObject]:
+        """List the inbox and claim every object not taken yet; return the ones this watcher won.
+
+        With ``settle`` > 0, files changed less than ``settle`` seconds ago are left for a later
+        poll (a scanner may still be writing into a folder inbox; S3 objects appear whole).
+        """
+        cutoff = time.time() - settle
+        seen = [InboxObject(self.bucket, i.key, i.etag, i.size) for i in self._list()
+                if settle <= 0 or i.modified is None or i.modified <= cutoff]
         return self._claim_all(seen)
 
     def accept(self, body: bytes | str | Mapping[str, Any]) -> list[InboxObject]:

@@ -166,7 +166,8 @@ class MinioObjectStore:
         try:
             for o in items:
                 if o.object_name is not None and not o.is_dir:
-                    yield ObjectInfo(key=o.object_name, size=int(o.size or 0), etag=(o.etag or "").strip('"'))
+                    yield ObjectInfo(key=o.object_name, size=int(o.size or 0), etag=(o.etag or "").strip('"'),
+                                     modified=o.last_modified.timestamp() if o.last_modified else None)
         except (S3Error, ServerError, InvalidResponseError, Urllib3Error, OSError) as e:
             raise self._error("list", prefix or None, e) from e
 

@@ -31,6 +31,7 @@ class ObjectInfo:
     key: str
     size: int
     etag: str
+    modified: float | None = None  # seconds since the epoch, when known
 
 
 @runtime_checkable
@@ -131,7 +132,8 @@ class LocalObjectStore:
             st = self._path(key).stat()
         except FileNotFoundError as e:
             raise NotFound(f"no object {key!r}") from e
-        return ObjectInfo(key=key, size=st.st_size, etag=f"{st.st_size:x}-{st.st_mtime_ns:x}")
+        return ObjectInfo(key=key, size=st.st_size, etag=f"{st.st_size:x}-{st.st_mtime_ns:x}",
+                          modified=st.st_mtime)
 
     def _atomic(self, key: str) -> _AtomicFile:
         return _AtomicFile(self._path(key), key)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
+import time
 from pathlib import Path
 from urllib.parse import quote_plus
 
@@ -13,6 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from sohoa.errors import UsageError
 from storage.db import create_db_engine, migrate
 from storage.inbox import Inbox, InboxObject, parse_notification
+from storage.objectstore import LocalObjectStore
 from storage.repository import Repository
 from tests.storage.conftest import S3Server
 
@@ -92,3 +95,19 @@ def test_two_watchers_take_each_object_exactly_once(s3: S3Server, db_url: str, t
     assert path.read_bytes() == b"%PDF-1.7 rescanned"
     assert path.parent == tmp_path / "incoming" and "hồ" not in path.name
     a.done(again[0], "d-0123456789abcdef")
+
+
+def test_folder_inbox_waits_for_a_file_to_settle(repo: Repository, tmp_path: Path) -> None:
+    """A scan still being written into the folder inbox is not taken until it stops changing."""
+    inbox_dir = tmp_path / "inbox"
+    store = LocalObjectStore(inbox_dir, any_keys=True)
+    inbox = Inbox(store, repo, "local-inbox")
+    (inbox_dir / "Phường 1").mkdir()
+    path = inbox_dir / "Phường 1" / "hồ sơ 7.pdf"
+    path.write_bytes(b"%PDF-1.7 half")
+    assert inbox.poll(settle=30) == []
+    old = time.time() - 60
+    os.utime(path, (old, old))  # the scanner finished a minute ago
+    taken = inbox.poll(settle=30)
+    assert [o.key for o in taken] == ["Phường 1/hồ sơ 7.pdf"]
+    assert inbox.poll(settle=30) == []
