@@ -273,13 +273,15 @@ def _right_words(hit: LabelHit, tokens: Sequence[Token], taken: set[int], h: int
     cy = _cy(hit.bbox)
     right = [t for t in tokens if _free(t, taken) and abs(_cy(t.bbox) - cy) <= BAND * h
              and hit.bbox.x1 - 2 <= (t.bbox.x0 + t.bbox.x1) / 2 < x_end]
+    # words Tesseract put on the label's own line are the value (its lines follow a residual skew)
+    same = [t for t in tokens if t.line == hit.line and t.index not in taken and not _LEADER_ONLY.match(t.text)
+            and t.bbox.x0 >= hit.bbox.x1 - 2 and t.bbox.x0 < x_end]
+    if same:
+        return same
     if not right:
         return []
-    # words Tesseract put on the label's own line mark the value's row (robust to a residual skew)
-    same = [t for t in right if t.line == hit.line]
-    anchor = sum(_cy(t.bbox) for t in same) / len(same) if same else cy
     rows = _rows(right, h)
-    return min(rows, key=lambda r: abs(sum(_cy(t.bbox) for t in r) / len(r) - anchor))
+    return min(rows, key=lambda r: abs(sum(_cy(t.bbox) for t in r) / len(r) - cy))
 
 
 def _below_words(hit: LabelHit, tokens: Sequence[Token], taken: set[int], h: int,
@@ -300,6 +302,27 @@ def _until_gap(words: list[Token], gap: float) -> list[Token]:
         if words[i].bbox.x0 - words[i - 1].bbox.x1 > gap:
             return words[:i]
     return words
+
+
+def _continuation(words: list[Token], hit: LabelHit, tokens: Sequence[Token], taken: set[int],
+                  hits: Sequence[LabelHit], h: int) -> list[Token]:
+    """Rows under a value that carry it on (a long address wrapped under its label), up to two."""
+    out = list(words)
+    for _ in range(2):
+        last_cy = max(_cy(t.bbox) for t in out)
+        left = min(t.bbox.x0 for t in out)
+        nxt = [t for t in tokens if _free(t, taken) and t not in out and 0.7 * h < _cy(t.bbox) - last_cy <= 1.9 * h
+               and hit.bbox.x0 - h <= t.bbox.x0 and t.bbox.x1 <= max(u.bbox.x1 for u in out) + 8 * h]
+        if not nxt:
+            break
+        row = sorted(_rows(nxt, h)[0], key=lambda t: t.bbox.x0)
+        row_cy = _cy(row[0].bbox)
+        if any(abs(_cy(o.bbox) - row_cy) < 0.7 * h and o.bbox.x0 < row[-1].bbox.x1 for o in hits):
+            break  # the next row is another field's
+        if row[0].bbox.x0 > left + 6 * h:
+            break
+        out += row
+    return out
 
 
 def _union(words: Sequence[Token]) -> BBox:
@@ -335,7 +358,10 @@ def read_value(hit: LabelHit, field: FieldSpec, tokens: Sequence[Token], hits: S
     words = right_words = _right_words(hit, tokens, taken, h, x_end)
     if not words and not hit.rest and below:
         words = _below_words(hit, tokens, taken, h, hits)
-    words = _until_gap(sorted(words, key=lambda t: t.bbox.x0), GAP * h)[: field.max_words]
+    words = _until_gap(sorted(words, key=lambda t: t.bbox.x0), GAP * h)
+    if field.multiline and words:
+        words = words[:1] + [t for t in _continuation(words, hit, tokens, taken, hits, h) if t is not words[0]]
+    words = words[: field.max_words]
     pieces = [_clean(p) for p in ([hit.rest] if hit.rest else []) + [t.text for t in words]]
     raw = " ".join(" ".join(p for p in pieces if p).split()).strip(_EDGE + " -")
     raw = re.sub(r"^\([^)]*\)\s*", "", raw)  # "(Chassis N0)" left of the value

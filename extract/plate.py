@@ -77,13 +77,19 @@ def _shape(text: str) -> tuple[int, ...]:
     return tuple(len(upper_compact(g)) for g in groups if upper_compact(g))
 
 
-def _score(raw: str, raw_shape: tuple[int, ...], corrections: int, info: PlateInfo) -> float:
-    """Corrections, plus a penalty where the printed layout contradicts the reading."""
+def _score(raw: str, raw_shape: tuple[int, ...], corrections: int, info: PlateInfo,
+           vehicle_class: VehicleClass | None) -> float:
+    """Corrections, plus smaller penalties where the printed layout or the vehicle type disagree.
+
+    A separator OCR dropped or moved weighs less than a character changed.
+    """
     penalty = 0.0
     if len(raw_shape) > 1 and _shape(plates.format_plate(info)) != raw_shape:
-        penalty += 1.5
+        penalty += 0.75
     if re.search(r"\d\s*[.,]\s*\w{2}\s*$", raw) and len(info.order) != 5:  # "123.45": five digits
-        penalty += 1.5
+        penalty += 0.75
+    if vehicle_class and info.kind in ("car", "motorcycle") and info.kind != vehicle_class:
+        penalty += 1.0
     return corrections + penalty
 
 
@@ -96,7 +102,7 @@ def normalize(raw: str, vehicle_class: VehicleClass | None = None) -> Checked:
     if not cands:
         return reject("does not fit any plate grammar")
     shape = _shape(raw)
-    scored = [(_score(raw, shape, c, info), c, info) for c, info in cands]
+    scored = [(_score(raw, shape, c, info, vehicle_class), c, info) for c, info in cands]
     best = min(s for s, _, _ in scored)
     top = [(c, info) for s, c, info in scored if s == best]
     prefer = _hint(raw) or vehicle_class
