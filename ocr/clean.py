@@ -16,7 +16,7 @@ import logging
 import cv2
 import numpy as np
 
-from ocr.raster import to_gray
+from ocr.raster import flatten_background, odd, to_gray
 from sohoa.context import StageContext
 from sohoa.model import PageWork
 
@@ -25,11 +25,6 @@ log = logging.getLogger(__name__)
 BINARIZE = False  # measured: see module docstring and tests/ocr/test_clean.py
 NOISE_SIGMA = 8.0  # estimated paper noise (grey levels) above which the page is denoised (measured)
 BORDER_EXTENT = 0.2  # a dark region touching the edge and this long (share of the side) is a scan border
-
-
-def _odd(n: float) -> int:
-    k = max(3, round(n))
-    return k if k % 2 else k + 1
 
 
 def remove_borders(gray: np.ndarray) -> np.ndarray:
@@ -53,22 +48,6 @@ def remove_borders(gray: np.ndarray) -> np.ndarray:
     return out
 
 
-def flatten_background(gray: np.ndarray, dpi: int) -> np.ndarray:
-    """Divide by the paper's brightness (a max filter wider than any glyph) so the paper becomes white."""
-    k = _odd(dpi / 8)
-    small = max(1, dpi // 75)  # estimate on a reduced copy: the background is smooth
-    reduced = gray
-    if small > 1:
-        reduced = cv2.resize(gray, None, fx=1 / small, fy=1 / small, interpolation=cv2.INTER_AREA)
-    window = _odd(k / small)
-    background = cv2.dilate(reduced, cv2.getStructuringElement(cv2.MORPH_RECT, (window, window)))
-    background = cv2.medianBlur(background, window)
-    if small > 1:
-        background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    flat = gray.astype(np.float32) / np.maximum(background.astype(np.float32), 1.0) * 255.0
-    return np.clip(flat, 0, 255).astype(np.uint8)
-
-
 def paper_noise(gray: np.ndarray) -> float:
     """Noise of the paper in grey levels: Immerkaer's Laplacian estimator on flat (glyph-free) areas."""
     smooth = cv2.medianBlur(gray, 5)
@@ -89,7 +68,7 @@ def denoise(gray: np.ndarray, sigma: float) -> np.ndarray:
 
 def sauvola(gray: np.ndarray, dpi: int, k: float = 0.2, r: float = 128.0) -> np.ndarray:
     """Sauvola binarization (window ~ 1/6 inch): black ink 0 on white 255."""
-    window = _odd(dpi / 6)
+    window = odd(dpi / 6)
     g = gray.astype(np.float64)
     mean = cv2.boxFilter(g, -1, (window, window))
     sq = cv2.boxFilter(g * g, -1, (window, window))

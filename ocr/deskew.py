@@ -15,13 +15,14 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ocr.raster import downscale, to_gray
+from ocr.raster import downscale, flatten_background, to_gray
 from sohoa.context import StageContext
 from sohoa.model import PageWork
 
 log = logging.getLogger(__name__)
 
 MAX_ANGLE = 15.0
+INK_CONTRAST = 50  # grey levels under the local paper for a pixel to count as ink
 MIN_INK_PIXELS = 300
 MIN_COMPONENTS = 12
 MIN_PEAKINESS = 1.5  # best profile score over the score of a wrong angle; below it the page has no lines
@@ -41,17 +42,20 @@ class InkPoints:
         return InkPoints(ys=self.xs, xs=self.ys, components=self.components)
 
 
-def ink_mask(gray: np.ndarray) -> np.ndarray:
-    """Dark pixels that stand clearly off the paper (bool), after a light median filter."""
-    smooth = cv2.medianBlur(gray, 3)
-    background = float(np.median(smooth))
-    otsu, _ = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    return smooth <= min(otsu, background - 40)
+def ink_mask(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """Dark pixels that stand clearly off their local paper (bool), after a light median filter.
+
+    The paper is flattened first, so text printed on a grey card or in a shadow is ink
+    and the card or shadow itself is not.
+    """
+    flat = flatten_background(cv2.medianBlur(gray, 3), dpi)
+    otsu, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return flat <= min(otsu, 255 - INK_CONTRAST)
 
 
-def ink_points(gray: np.ndarray) -> InkPoints | None:
-    """Text-sized ink of ``gray`` (already downscaled), or None when the page holds no text."""
-    mask = ink_mask(gray).astype(np.uint8)
+def ink_points(gray: np.ndarray, dpi: int) -> InkPoints | None:
+    """Text-sized ink of ``gray`` (already downscaled, ``dpi`` its resolution), or None without text."""
+    mask = ink_mask(gray, dpi).astype(np.uint8)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     heights, areas = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
     keep = (heights <= gray.shape[0] / 15) & (areas >= 3)
@@ -90,9 +94,22 @@ def best_angle(points: InkPoints, max_angle: float = MAX_ANGLE) -> tuple[float, 
     return angle, score
 
 
-def measure_skew(gray: np.ndarray) -> float | None:
+def guess_dpi(image: np.ndarray) -> int:
+    """A resolution for a page whose DPI is unknown, taking it for A4 (at least 100)."""
+    return max(100, round(max(image.shape[:2]) / 11.69))
+
+
+def small_copy(image: np.ndarray, dpi: int | None) -> tuple[np.ndarray, int]:
+    """The grey, downscaled copy the measurements work on, and its resolution."""
+    gray = to_gray(image)
+    small = downscale(gray)
+    dpi = dpi or guess_dpi(image)
+    return small, max(30, round(dpi * small.shape[0] / gray.shape[0]))
+
+
+def measure_skew(image: np.ndarray, dpi: int | None = None) -> float | None:
     """The page's skew in degrees (positive: the scan is turned counter-clockwise); None without text."""
-    points = ink_points(downscale(to_gray(gray)))
+    points = ink_points(*small_copy(image, dpi))
     if points is None:
         return None
     angle, score = best_angle(points)
@@ -118,7 +135,7 @@ def rotate_level(image: np.ndarray, skew: float) -> np.ndarray:
 
 def deskew(work: PageWork, ctx: StageContext) -> PageWork:
     """Measure the skew and turn the page level; a page without text lines is left as it is (skew 0)."""
-    skew = measure_skew(work.image)
+    skew = measure_skew(work.image, work.page.dpi)
     stages = (*work.page.stages, "deskew")
     if skew is None or abs(skew) < 0.05:
         return work.evolve(skew=0.0 if skew is None else skew, stages=stages)

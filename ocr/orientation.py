@@ -24,8 +24,7 @@ import cv2
 import numpy as np
 
 from ocr import tesseract
-from ocr.deskew import InkPoints, best_angle, ink_points
-from ocr.raster import downscale, to_gray
+from ocr.deskew import InkPoints, best_angle, ink_points, small_copy
 from sohoa.context import StageContext
 from sohoa.errors import ToolError
 from sohoa.model import PageWork
@@ -94,9 +93,9 @@ def shape_vote(points: InkPoints, angle: float) -> tuple[float | None, int]:
     return (above - below) / (above + below), len(lines)
 
 
-def line_evidence(gray: np.ndarray) -> LineEvidence | None:
-    """The text-line axis and shape vote of a (downscaled) page, or None without text."""
-    points = ink_points(gray)
+def line_evidence(gray: np.ndarray, dpi: int) -> LineEvidence | None:
+    """The text-line axis and shape vote of a (downscaled, ``dpi``) page, or None without text."""
+    points = ink_points(gray, dpi)
     if points is None:
         return None
     angle_h, across = best_angle(points)
@@ -134,9 +133,8 @@ def _by_reading(gray: np.ndarray, dpi: int, candidates: tuple[int, int], ctx: St
 
 def find_rotation(image: np.ndarray, dpi: int, ctx: StageContext) -> int:
     """Clockwise degrees (0, 90, 180, 270) that make the page upright; 0 for a page without text."""
-    gray = downscale(to_gray(image))
-    dpi_small = max(1, round(dpi * gray.shape[0] / image.shape[0]))
-    evidence = line_evidence(gray)
+    gray, dpi_small = small_copy(image, dpi)
+    evidence = line_evidence(gray, dpi_small)
     if evidence is None:
         return 0
     first, second = evidence.candidates

@@ -34,3 +34,25 @@ def downscale(gray: np.ndarray, max_side: int = MAX_SIDE) -> np.ndarray:
     if scale >= 1:
         return gray
     return cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+
+
+def odd(n: float) -> int:
+    """The odd integer >= 3 nearest ``n`` (a kernel size)."""
+    k = max(3, round(n))
+    return k if k % 2 else k + 1
+
+
+def flatten_background(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """Divide by the paper's brightness (a max filter wider than any glyph) so the paper becomes white."""
+    k = odd(dpi / 8)
+    small = max(1, dpi // 75)  # estimate on a reduced copy: the background is smooth
+    reduced = gray
+    if small > 1:
+        reduced = cv2.resize(gray, None, fx=1 / small, fy=1 / small, interpolation=cv2.INTER_AREA)
+    window = odd(k / small)
+    background = cv2.dilate(reduced, cv2.getStructuringElement(cv2.MORPH_RECT, (window, window)))
+    background = cv2.medianBlur(background, window)
+    if small > 1:
+        background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    flat = gray.astype(np.float32) / np.maximum(background.astype(np.float32), 1.0) * 255.0
+    return np.clip(flat, 0, 255).astype(np.uint8)
