@@ -136,6 +136,33 @@ def resample_dpi(img: np.ndarray, from_dpi: int, to_dpi: int) -> np.ndarray:
     return cv2.resize(img, size, interpolation=interp)
 
 
+def punch_holes(img: np.ndarray, dpi: int) -> np.ndarray:
+    """Two binder holes in the left margin (dark: the scanner's lid shows through them).
+
+    Holes are 6 mm wide, 12 mm from the edge and 80 mm apart, centred on the page.
+    """
+    out = img.copy()
+    h = img.shape[0]
+    r = max(2, round(3 / 25.4 * dpi))
+    x = round(12 / 25.4 * dpi)
+    dark = 35 if img.ndim == 2 else (35, 35, 35)
+    for dy in (-40, 40):
+        y = h // 2 + round(dy / 25.4 * dpi)
+        cv2.circle(out, (x, y), r, dark, thickness=-1, lineType=cv2.LINE_AA)
+    return out
+
+
+def edge_shadow(img: np.ndarray, rng: np.random.Generator, *, width_px: int) -> np.ndarray:
+    """A dark band fading into the page along one edge, where the scanner lid did not close."""
+    out = img.copy()
+    width = max(2, min(width_px, min(img.shape[:2]) // 4))
+    ramp = np.linspace(0.15, 1.0, width, dtype=np.float32)
+    view = np.rot90(out, int(rng.integers(4)))  # a view: that edge is now the top rows of ``out``
+    shade = ramp[:, None] if out.ndim == 2 else ramp[:, None, None]
+    view[:width] = np.clip(view[:width].astype(np.float32) * shade, 0, 255).astype(np.uint8)
+    return out
+
+
 STAMP_TEXTS = (
     "CÔNG AN TỈNH * PHÒNG CẢNH SÁT GIAO THÔNG *",
     "CÔNG AN THÀNH PHỐ * PHÒNG CSGT * ĐĂNG KÝ XE *",
@@ -230,6 +257,8 @@ class ScanTruth(BaseModel):
     contrast: float = 1.0
     jpeg_quality: int | None = None
     stamped: bool = False
+    punched: bool = False
+    shadow: bool = False
 
 
 class ScanProfile(BaseModel):
@@ -246,6 +275,8 @@ class ScanProfile(BaseModel):
     jpeg_quality: tuple[int, int] | None = None
     jpeg_prob: float = Field(default=0.0, ge=0, le=1)
     stamp_prob: float = Field(default=0.0, ge=0, le=1)
+    holes_prob: float = Field(default=0.0, ge=0, le=1, description="chance of binder holes in the margin")
+    shadow_prob: float = Field(default=0.0, ge=0, le=1, description="chance of a dark band along an edge")
     dpis: tuple[int, ...] = (200,)
 
     @classmethod
@@ -262,17 +293,21 @@ class ScanProfile(BaseModel):
     ) -> tuple[np.ndarray, ScanTruth]:
         """Scan ``img`` (rendered at ``dpi``): returns the scanned image and what was done.
 
-        Order as in an office: seal on the paper, page laid on the glass (skew,
-        turn), resolution, optics (blur), faded toner (contrast), sensor noise,
-        JPEG compression.
+        Order as in an office: seal and binder holes on the paper, page laid on
+        the glass (skew, turn), lid shadow, resolution, optics (blur), faded
+        toner (contrast), sensor noise, JPEG compression.
         """
         target = target_dpi or self.draw_dpi(rng)
         stamped = bool(rng.random() < self.stamp_prob)
         out = stamp(img, rng) if stamped else img
+        punched = bool(rng.random() < self.holes_prob)
+        out = punch_holes(out, dpi) if punched else out
         angle = round(float(rng.uniform(-self.max_skew, self.max_skew)), 2)
         rotation = int(RIGHT_ANGLES[int(rng.integers(1, 4))]) if rng.random() < self.rotate_prob else 0
         out = skew(out, angle)
         out = rotate90(out, rotation)
+        shadow = bool(rng.random() < self.shadow_prob)
+        out = edge_shadow(out, rng, width_px=round(float(rng.uniform(3, 12)) / 25.4 * dpi)) if shadow else out
         out = resample_dpi(out, dpi, target)
         b = round(float(rng.uniform(*self.blur)), 2)
         n = round(float(rng.uniform(*self.noise)), 2)
@@ -294,6 +329,8 @@ class ScanProfile(BaseModel):
             contrast=c,
             jpeg_quality=q,
             stamped=stamped,
+            punched=punched,
+            shadow=shadow,
         )
         return out, truth
 
@@ -321,6 +358,8 @@ PROFILES: dict[Level, ScanProfile] = {
         jpeg_quality=(65, 85),
         jpeg_prob=0.5,
         stamp_prob=0.35,
+        holes_prob=0.2,
+        shadow_prob=0.1,
         dpis=(150, 200, 300),
     ),
     "poor": ScanProfile(
@@ -333,6 +372,8 @@ PROFILES: dict[Level, ScanProfile] = {
         jpeg_quality=(30, 60),
         jpeg_prob=0.7,
         stamp_prob=0.6,
+        holes_prob=0.4,
+        shadow_prob=0.35,
         dpis=(150, 200),
     ),
 }

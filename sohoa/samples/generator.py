@@ -374,6 +374,8 @@ def build(
                 height=scanned.shape[0],
                 quality=d.quality,
                 stamped=scan.stamped,
+                punched=scan.punched,
+                shadow=scan.shadow,
                 blur_sigma=scan.blur_sigma,
                 noise_sigma=scan.noise_sigma,
                 contrast=scan.contrast,

@@ -75,6 +75,8 @@ class PageTruth(Frozen):
     height: int = Field(ge=1)
     quality: Quality
     stamped: bool = False
+    punched: bool = Field(default=False, description="binder holes in the left margin")
+    shadow: bool = Field(default=False, description="dark band along one edge (scanner lid)")
     blur_sigma: float = 0.0
     noise_sigma: float = 0.0
     contrast: float = 1.0

@@ -14,9 +14,11 @@ from sohoa.samples.faults import (
     PROFILES,
     ScanProfile,
     blur,
+    edge_shadow,
     jpeg,
     low_contrast,
     noise,
+    punch_holes,
     resample_dpi,
     rotate90,
     skew,
@@ -124,7 +126,7 @@ def test_profile_records_the_skew_and_rotation_it_applied(level: str) -> None:
         assert (truth.rotation + truth.upright_rotation) % 360 == 0
         upright = rotate90(out, truth.upright_rotation)
         assert upright.shape[1] > upright.shape[0]  # landscape line page is upright again
-        if not truth.stamped:
+        if not (truth.stamped or truth.shadow or truth.punched):  # those add dark blobs beside the line
             assert abs(_measured_ccw_degrees(_ink(upright)) - truth.skew) < 0.3
 
 
@@ -155,13 +157,27 @@ def test_missing_fonts_name_the_debian_package(monkeypatch: pytest.MonkeyPatch, 
 def test_profile_rotation_truth_turns_the_page_back_upright() -> None:
     page = np.full((400, 300), 255, np.uint8)
     page[20:80, 20:80] = 0  # a mark in the top-left corner tells upright from upside-down
-    profile = ScanProfile.of("poor").model_copy(update={"rotate_prob": 1.0, "stamp_prob": 0.0})
+    profile = ScanProfile.of("poor").model_copy(
+        update={"rotate_prob": 1.0, "stamp_prob": 0.0, "holes_prob": 0.0, "shadow_prob": 0.0}
+    )
     rng = np.random.default_rng(4)
     seen = set()
     for _ in range(12):
         out, truth = profile.apply(page, rng, dpi=100, target_dpi=100)
         seen.add(truth.rotation)
         upright = rotate90(out, truth.upright_rotation)
-        ys, xs = np.nonzero(cv2.medianBlur(upright, 5) < 100)
+        ys, xs = np.nonzero(_ink(upright) == 0)
         assert ys.mean() < upright.shape[0] / 3 and xs.mean() < upright.shape[1] / 3
     assert seen == {90, 180, 270}
+
+
+def test_punch_holes_and_edge_shadow() -> None:
+    page = np.full((1169, 827), 255, np.uint8)  # A4 at 100 DPI
+    holed = punch_holes(page, 100)
+    dark = np.nonzero(holed < 100)
+    assert dark[1].max() < 100 / 25.4 * 16  # in the left margin
+    assert len(set((dark[0] // 100).tolist())) == 2  # two holes, 80 mm apart
+    shaded = edge_shadow(page, np.random.default_rng(2), width_px=40)
+    assert shaded.min() < 60 and (shaded < 250).mean() < 0.06
+    edges = [shaded[0].mean(), shaded[-1].mean(), shaded[:, 0].mean(), shaded[:, -1].mean()]
+    assert min(edges) < 60 and sorted(edges)[1] > 200  # one edge darkened, not the others
