@@ -47,7 +47,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import ingest.stage  # noqa: E402
+import ocr.prepare  # noqa: E402
 import sohoa.pipeline as pipeline  # noqa: E402
+from ocr import tesseract  # noqa: E402
 from sohoa.samples.faults import noise, skew  # noqa: E402
 from sohoa.samples.render import text_page  # noqa: E402
 from sohoa.settings import Settings  # noqa: E402
@@ -349,6 +351,20 @@ def profile(args: argparse.Namespace) -> None:
             yield work
 
     ingest.stage.load_dossier = timed_load  # type: ignore[assignment]
+    calls: dict[str, int] = {}
+
+    def counted(name: str, fn: Callable[..., object]) -> Callable[..., object]:
+        timed_fn = clock(name, fn)
+
+        def wrapper(*a: object, **k: object) -> object:
+            calls[name] = calls.get(name, 0) + 1
+            return timed_fn(*a, **k)
+        return wrapper
+
+    tesseract.detect_orientation = counted("  tesseract: OSD (orientation)", tesseract.detect_orientation)
+    tesseract.word_confidence = counted("  tesseract: orientation by reading", tesseract.word_confidence)
+    tesseract.read_crop = counted("  tesseract: field crop re-reads", tesseract.read_crop)
+    ocr.prepare.recognize = counted("  tesseract: page read (tsv+hocr+pdf)", ocr.prepare.recognize)
     pipeline.store_page_outputs = clock("storage: page outputs", pipeline.store_page_outputs)  # type: ignore
     pipeline.extract_fields = clock("extract: record", pipeline.extract_fields)  # type: ignore
     pipeline.searchable_pdf = clock("storage: searchable PDF", pipeline.searchable_pdf)  # type: ignore
@@ -364,7 +380,8 @@ def profile(args: argparse.Namespace) -> None:
     total = time.perf_counter() - t0
     print(f"\nin-process, 1 worker, {total:.1f} s in all")
     for name, secs in sorted(totals.items(), key=lambda kv: -kv[1]):
-        print(f"  {name:<52} {secs:7.1f} s  {100 * secs / total:5.1f} %")
+        n = f"  ({calls[name]} calls)" if name in calls else ""
+        print(f"  {name:<52} {secs:7.1f} s  {100 * secs / total:5.1f} %{n}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:
