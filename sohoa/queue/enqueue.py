@@ -153,12 +153,15 @@ def enqueue_command(settings: Settings, paths: list[Path]) -> int:
 
 
 def enqueue_inbox(inbox: Any, enqueuer: Enqueuer) -> int:
-    """Claim the inbox's new objects (``storage.inbox.Inbox.poll``) and enqueue each; return how many.
+    """Claim the inbox's new objects (``storage.inbox.Inbox.poll``) and enqueue each; return how many."""
+    return enqueue_claimed(inbox, inbox.poll(), enqueuer)
 
-    An object whose enqueuing fails is given back, so the next poll takes it again.
-    """
+
+def enqueue_claimed(inbox: Any, objects: Iterable[Any], enqueuer: Enqueuer) -> int:
+    """Enqueue inbox objects this watcher has claimed; one whose enqueuing fails is given back,
+    so a later poll takes it again."""
     sent = 0
-    for obj in inbox.poll():
+    for obj in objects:
         try:
             enqueuer.submit_inbox(obj.bucket, obj.key, obj.etag, obj.size)
         except BaseException:

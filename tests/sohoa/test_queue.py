@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import json
 import subprocess
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from sohoa.settings import Settings
 from tests.sohoa.queue_support import (
     VENV_BIN,
     db_rows,
+    free_port,
     make_dossiers,
     redis_server,
     start_worker,
@@ -179,3 +182,48 @@ def test_failing_and_worker_killing_dossiers_go_to_dead_letters_shown_by_status(
     assert "dead letters: 2" in status.stdout
     assert "fake engine crashed" in status.stdout
     assert "worker died 2 times" in status.stdout
+
+
+def test_watch_takes_minio_webhook_events_once_and_refuses_a_bad_token(broker: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    make_dossiers(data / "inbox" / "commune-02", 1, prefix="pushed", suffix=".png")
+    env = worker_env(data, broker, SOHOA_WEBHOOK_TOKEN="a-long-webhook-token")
+    port = free_port()
+    # the listing looks elsewhere (--prefix), so only the webhook can bring the object in
+    cmd = [str(VENV_BIN / "sohoa"), "watch", "--prefix", "nothing-here/", "--interval", "3600",
+           "--webhook", f"127.0.0.1:{port}"]
+    watcher = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    url = f"http://127.0.0.1:{port}/"
+    event = {"EventName": "s3:ObjectCreated:Put", "Key": "local-inbox/commune-02/pushed-0000.png",
+             "Records": [{"eventName": "s3:ObjectCreated:Put",
+                          "s3": {"bucket": {"name": "local-inbox"},
+                                 "object": {"key": "commune-02%2Fpushed-0000.png", "size": 1}}}]}
+    try:
+        wait_for(lambda: _get(url) == 200, 60, "the webhook to listen")
+        assert _post(url, event, "wrong-token")[0] == 401
+        assert _post(url, event, "a-long-webhook-token") == (200, {"queued": 1})
+        assert _post(url, event, "a-long-webhook-token") == (200, {"queued": 0})  # seen twice, taken once
+    finally:
+        stop_worker(watcher)
+    assert queue_length(make_app(Settings(broker_url=broker))) == 1
+    assert db_rows(data, "SELECT key FROM inbox_claims") == [("commune-02/pushed-0000.png",)]
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as r:
+            return int(r.status)
+    except OSError:
+        return 0
+
+
+def _post(url: str, event: dict[str, object], token: str) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(url, data=json.dumps(event).encode(), method="POST",
+                                     headers={"Authorization": f"Bearer {token}",
+                                              "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as r:
+            return int(r.status), json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
