@@ -20,7 +20,13 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from review_ui.passwords import LOCKOUT, MAX_FAILED_LOGINS, check_password_strength, hash_password, verify_password
+from review_ui.passwords import (
+    LOCKOUT,
+    MAX_FAILED_LOGINS,
+    check_password_strength,
+    hash_password,
+    verify_password,
+)
 from review_ui.tables import ROLES, ApiTokenRow, SessionRow, UserRow
 from sohoa.errors import AuthenticationFailed, Conflict, UsageError
 from sohoa.model import nfc
@@ -29,7 +35,7 @@ from storage.tables import utcnow
 log = logging.getLogger(__name__)
 
 SESSION_TTL = dt.timedelta(hours=10)
-TOKEN_PREFIX = "sohoa_"
+TOKEN_PREFIX = "sohoa_"  # noqa: S105 - a prefix, not a secret
 
 
 @dataclass(frozen=True)
@@ -69,8 +75,15 @@ def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def create_user(db: Session, name: str, password: str, role: str, communes: Sequence[str] = (),
-                province: str | None = None) -> UserRow:
+def create_user(
+    db: Session,
+    name: str,
+    password: str,
+    role: str,
+    *,
+    communes: Sequence[str] = (),
+    province: str | None = None,
+) -> UserRow:
     """Add an account; ``Conflict`` if the name is taken, ``UsageError`` for a bad role or password."""
     if role not in ROLES:
         raise UsageError(f"unknown role {role!r} (one of {', '.join(ROLES)})")
@@ -80,9 +93,16 @@ def create_user(db: Session, name: str, password: str, role: str, communes: Sequ
         raise UsageError(str(e)) from e
     if not name or len(name) > 64 or not name.isprintable():
         raise UsageError("user name must be 1-64 printable characters")
-    row = UserRow(name=nfc(name), password_hash=hash_password(password), role=role,
-                  communes_json=json.dumps([nfc(c) for c in communes], ensure_ascii=False),
-                  province=nfc(province) if province else None, failed_logins=0, active=True, created_at=utcnow())
+    row = UserRow(
+        name=nfc(name),
+        password_hash=hash_password(password),
+        role=role,
+        communes_json=json.dumps([nfc(c) for c in communes], ensure_ascii=False),
+        province=nfc(province) if province else None,
+        failed_logins=0,
+        active=True,
+        created_at=utcnow(),
+    )
     db.add(row)
     try:
         db.commit()
@@ -126,8 +146,15 @@ def start_session(db: Session, user: UserRow, old_session_id: str | None = None)
         end_session(db, old_session_id)
     session_id = secrets.token_urlsafe(32)
     now = utcnow()
-    db.add(SessionRow(id_hash=sha256_hex(session_id), user_id=user.id, csrf_secret=secrets.token_hex(32),
-                      created_at=now, expires_at=now + SESSION_TTL))
+    db.add(
+        SessionRow(
+            id_hash=sha256_hex(session_id),
+            user_id=user.id,
+            csrf_secret=secrets.token_hex(32),
+            created_at=now,
+            expires_at=now + SESSION_TTL,
+        )
+    )
     db.execute(delete(SessionRow).where(SessionRow.expires_at < now))
     db.commit()
     return session_id
@@ -144,19 +171,34 @@ def principal_for_session(db: Session, session_id: str) -> Principal | None:
     row = db.execute(
         select(SessionRow.id_hash, SessionRow.csrf_secret, SessionRow.expires_at, UserRow)
         .join(UserRow, UserRow.id == SessionRow.user_id)
-        .where(SessionRow.id_hash == sha256_hex(session_id))).one_or_none()
+        .where(SessionRow.id_hash == sha256_hex(session_id))
+    ).one_or_none()
     if row is None or row.expires_at < utcnow() or not row.UserRow.active:
         return None
     user: UserRow = row.UserRow
-    return Principal(name=user.name, role=user.role, communes=tuple(json.loads(user.communes_json or "[]")),
-                     province=user.province, session_hash=row.id_hash, csrf_secret=row.csrf_secret)
+    return Principal(
+        name=user.name,
+        role=user.role,
+        communes=tuple(json.loads(user.communes_json or "[]")),
+        province=user.province,
+        session_hash=row.id_hash,
+        csrf_secret=row.csrf_secret,
+    )
 
 
 def mint_token(db: Session, name: str, created_by: str | None = None) -> str:
     """A new read-only API token (shown once; only its hash is kept)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.add(ApiTokenRow(name=name[:64], token_hash=sha256_hex(token), scope="read", created_by=created_by,
-                       created_at=utcnow(), revoked=False))
+    db.add(
+        ApiTokenRow(
+            name=name[:64],
+            token_hash=sha256_hex(token),
+            scope="read",
+            created_by=created_by,
+            created_at=utcnow(),
+            revoked=False,
+        )
+    )
     db.commit()
     log.info("API token %s minted (read-only)", name[:64])
     return token

@@ -10,6 +10,8 @@ the errors module's rule never holds personal data.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -20,6 +22,11 @@ from fastapi.templating import Jinja2Templates
 from review_ui.context import STATIC_DIR, TEMPLATES_DIR, AppContext
 from review_ui.middleware import BodyLimit, SecurityHeaders
 from review_ui.pages_render import translator
+from review_ui.routers import auth, dashboard, dossiers, fields, pages, queue, uploads
+from review_ui.routers.api import docs as api_docs
+from review_ui.routers.api import dossiers as api_dossiers
+from review_ui.routers.api import fields as api_fields
+from review_ui.routers.api import records as api_records
 from review_ui.secret import load_secret_key
 from sohoa.errors import AuthenticationFailed, SohoaError
 from sohoa.settings import Settings
@@ -32,28 +39,57 @@ FORM_LIMIT = 1024 * 1024
 UPLOAD_PATHS = ("/upload", "/api/uploads")
 
 
-def create_app(settings: Settings, *, cookie_secure: bool = True, max_upload_bytes: int | None = None,
-               migrate: bool = True) -> FastAPI:
-    """The review UI for a deployment's settings (database migrated to head first unless ``migrate=False``)."""
-    from review_ui.routers import auth, dashboard, dossiers, fields, pages, queue, uploads
-    from review_ui.routers.api import docs as api_docs
-    from review_ui.routers.api import dossiers as api_dossiers
-    from review_ui.routers.api import fields as api_fields
-    from review_ui.routers.api import records as api_records
-
+def create_app(
+    settings: Settings,
+    *,
+    cookie_secure: bool = True,
+    max_upload_bytes: int | None = None,
+    migrate: bool = True,
+) -> FastAPI:
+    """The review UI for a deployment's settings (database migrated to head unless ``migrate=False``)."""
     url = settings.sqlalchemy_url
     if migrate:
         ensure_migrated(url)
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     limit = max_upload_bytes if max_upload_bytes is not None else min(settings.max_file_bytes, 500 * 1024**2)
-    ctx = AppContext(settings=settings, secret=load_secret_key(settings), sessions=session_factory(url),
-                     store=object_store_from_settings(settings), templates=templates, cookie_secure=cookie_secure,
-                     max_upload_bytes=limit)
-    app = FastAPI(title="sohoa review", version="1", docs_url=None, redoc_url=None,
-                  description="Review, approve and read digitized vehicle-registration dossiers.")
+    ctx = AppContext(
+        settings=settings,
+        secret=load_secret_key(settings),
+        sessions=session_factory(url),
+        store=object_store_from_settings(settings),
+        templates=templates,
+        cookie_secure=cookie_secure,
+        max_upload_bytes=limit,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        ctx.warm_up()  # the queue index is kept in step in the background; the server answers at once
+        yield
+        ctx.stop()
+
+    app = FastAPI(
+        title="sohoa review",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        description="Review, approve and read digitized vehicle-registration dossiers.",
+        lifespan=lifespan,
+    )
     app.state.ctx = ctx
-    for router in (auth.router, queue.router, dossiers.router, fields.router, pages.router, dashboard.router,
-                   uploads.router, api_dossiers.router, api_fields.router, api_records.router, api_docs.router):
+    for router in (
+        auth.router,
+        queue.router,
+        dossiers.router,
+        fields.router,
+        pages.router,
+        dashboard.router,
+        uploads.router,
+        api_dossiers.router,
+        api_fields.router,
+        api_records.router,
+        api_docs.router,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     api_docs.mount_assets(app)
@@ -73,15 +109,24 @@ async def _sohoa_error(request: Request, exc: SohoaError) -> Response:
         log.error("%s %s failed: %s", request.method, request.url.path, exc.code)
     if not _wants_html(request):
         headers = {"www-authenticate": "Bearer"} if isinstance(exc, AuthenticationFailed) else None
-        return JSONResponse({"error": exc.code, "detail": exc.message}, status_code=exc.http_status,
-                            headers=headers)
+        return JSONResponse({"error": exc.code, "detail": exc.message}, status_code=exc.http_status, headers=headers)
     if isinstance(exc, AuthenticationFailed) and request.method == "GET":
         return RedirectResponse("/login", status_code=303)
     ctx: AppContext = request.app.state.ctx
     t = translator(request)
     return ctx.templates.TemplateResponse(
-        request, "error.html", {"t": t, "lang": t.lang, "user": None, "csrf_token": "", "status": exc.http_status,
-                                "message": exc.message}, status_code=exc.http_status)
+        request,
+        "error.html",
+        {
+            "t": t,
+            "lang": t.lang,
+            "user": None,
+            "csrf_token": "",
+            "status": exc.http_status,
+            "message": exc.message,
+        },
+        status_code=exc.http_status,
+    )
 
 
 def static_path() -> Path:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from review_ui.tables import AuditRow
@@ -17,18 +18,43 @@ from storage.tables import utcnow
 
 log = logging.getLogger(__name__)
 
-AUDIT = AuditRow.__table__
+AUDIT = cast(Table, AuditRow.__table__)
 
 
-def record(db: Session, user: str, action: str, screen: str, dossier_id: str | None = None,
-           field: str | None = None, old: str | None = None, new: str | None = None) -> None:
+def record(
+    db: Session,
+    user: str,
+    action: str,
+    screen: str,
+    *,
+    dossier_id: str | None = None,
+    field: str | None = None,
+    old: str | None = None,
+    new: str | None = None,
+) -> None:
     """Add one audit row in the caller's transaction (the caller commits with its change)."""
-    db.execute(insert(AUDIT).values(at=utcnow(), user_name=user, dossier_id=dossier_id, field=field, old=old,
-                                    new=new, screen=screen[:32], action=action[:32]))
+    db.execute(
+        insert(AUDIT).values(
+            at=utcnow(),
+            user_name=user,
+            dossier_id=dossier_id,
+            field=field,
+            old=old,
+            new=new,
+            screen=screen[:32],
+            action=action[:32],
+        )
+    )
     log.debug("audit: %s %s on %s/%s from %s", user, action, dossier_id, field, screen)
 
 
 def history(db: Session, dossier_id: str, limit: int = 200) -> Sequence[AuditRow]:
     """The dossier's audit rows, newest first."""
-    return list(db.scalars(select(AuditRow).where(AuditRow.dossier_id == dossier_id)
-                           .order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)))
+    return list(
+        db.scalars(
+            select(AuditRow)
+            .where(AuditRow.dossier_id == dossier_id)
+            .order_by(AuditRow.at.desc(), AuditRow.id.desc())
+            .limit(limit)
+        )
+    )

@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +21,8 @@ log = logging.getLogger(__name__)
 
 TEMPLATES_DIR = Path(__file__).with_name("templates")
 STATIC_DIR = Path(__file__).with_name("static")
+CACHE_MAX = 1000
+T = TypeVar("T")
 
 
 @dataclass
@@ -33,18 +37,59 @@ class AppContext:
     cookie_secure: bool = True
     max_upload_bytes: int = 200 * 1024 * 1024
     queue_sync_interval: float = 2.0
+    counts_ttl: float = 5.0
     _last_sync: float = field(default=0.0, repr=False)
     _sync_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _stop: threading.Event = field(default_factory=threading.Event, repr=False)
+    _background: bool = field(default=False, repr=False)
+    _cache: dict[tuple[Any, ...], tuple[float, Any]] = field(default_factory=dict, repr=False)
+
+    def warm_up(self) -> threading.Thread:
+        """Keep the queue index in step from a background thread (requests then never pay for it)."""
+
+        def run() -> None:
+            while not self._stop.is_set():
+                try:
+                    with self.sessions() as db:
+                        self._sync(db)
+                except Exception:  # a failing sync must not kill the loop; the next round retries
+                    log.exception("queue index sync failed")
+                self._stop.wait(self.queue_sync_interval)
+
+        self._background = True
+        thread = threading.Thread(target=run, name="queue-index", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        """Stop the background sync loop."""
+        self._stop.set()
 
     def sync_queue(self, db: Session, *, force: bool = False) -> None:
-        """Refresh the queue index at most every ``queue_sync_interval`` seconds (one thread at a time)."""
-        now = time.monotonic()
-        if not force and now - self._last_sync < self.queue_sync_interval:
+        """Refresh the queue index in the request, unless the background loop does it (or ``force``)."""
+        if self._background and not force:
             return
-        if not self._sync_lock.acquire(blocking=force):
+        if not force and time.monotonic() - self._last_sync < self.queue_sync_interval:
+            return
+        self._sync(db, blocking=force)
+
+    def _sync(self, db: Session, *, blocking: bool = True) -> None:
+        if not self._sync_lock.acquire(blocking=blocking):
             return
         try:
             self._last_sync = time.monotonic()
             queue_index.sync(db)
         finally:
             self._sync_lock.release()
+
+    def cached(self, key: tuple[Any, ...], ttl: float, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered for ``ttl`` seconds under ``key`` (figures that may be a little stale)."""
+        now = time.monotonic()
+        hit = self._cache.get(key)
+        if hit is not None and now - hit[0] < ttl:
+            return hit[1]
+        value = compute()
+        if len(self._cache) > CACHE_MAX:
+            self._cache.clear()
+        self._cache[key] = (now, value)
+        return value

@@ -76,7 +76,8 @@ async def csrf_checked(request: Request, p: User, ctx: Ctx) -> Principal:
         raise PermissionDenied("this API token is read-only")
     sent = request.headers.get(CSRF_HEADER)
     if sent is None and request.headers.get("content-type", "").startswith(
-            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
         value = (await request.form()).get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
     if not csrf.check(ctx.secret, "session", p.csrf_secret, sent):

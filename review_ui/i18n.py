@@ -29,7 +29,7 @@ def pick_language(query: str | None, cookie: str | None) -> str:
     """The language asked for by query parameter, else cookie, else Vietnamese."""
     for candidate in (query, cookie):
         if candidate in LANGUAGES:
-            return candidate  # type: ignore[return-value]
+            return str(candidate)
     return DEFAULT
 
 

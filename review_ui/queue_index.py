@@ -11,13 +11,16 @@ with an earlier timestamp is still seen. The app's own writes refresh their doss
 from __future__ import annotations
 
 import datetime as dt
+import heapq
+import itertools
 import logging
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Row, and_, case, delete, func, insert, literal, select, union
+from sqlalchemy import Row, Table, and_, case, delete, func, insert, literal, select, union
 from sqlalchemy.orm import Session
 
+from review_ui.access import scope_condition
 from review_ui.tables import QueueRow, ReviewStateRow
 from storage.tables import Base, DossierRow, FieldRow, utcnow
 
@@ -27,7 +30,8 @@ OPEN_STATUSES = ("processed", "reviewed")
 WATERMARK_KEY = "queue_watermark"
 OVERLAP = dt.timedelta(seconds=60)
 CHUNK = 500
-QUEUE = QueueRow.__table__
+MERGE_COMMUNES = 20
+QUEUE = cast(Table, QueueRow.__table__)
 
 
 def priority_of(mismatches: int, failed: int, flagged: int) -> int:
@@ -35,7 +39,7 @@ def priority_of(mismatches: int, failed: int, flagged: int) -> int:
     return -(min(mismatches, 99) * 100_000 + min(failed, 99) * 1_000 + min(flagged, 999))
 
 
-def _results_table() -> object | None:
+def _results_table() -> Table | None:
     return Base.metadata.tables.get("reconciliation_results")
 
 
@@ -52,48 +56,86 @@ def _changed_ids(db: Session, since: dt.datetime | None) -> list[str]:
 
 def _aggregates(db: Session, ids: Sequence[str]) -> list[Row]:
     flagged = and_(FieldRow.needs_review.is_(True), FieldRow.reviewed.is_(False))
-    fields = (select(FieldRow.dossier_id,
-                     func.sum(case((flagged, 1), else_=0)).label("flagged"),
-                     func.sum(case((and_(flagged, FieldRow.reasons_json != "[]"), 1), else_=0)).label("failed"))
-              .where(FieldRow.dossier_id.in_(ids)).group_by(FieldRow.dossier_id).subquery())
-    mism: object = literal(0)
+    fields = (
+        select(
+            FieldRow.dossier_id,
+            func.sum(case((flagged, 1), else_=0)).label("flagged"),
+            func.sum(case((and_(flagged, FieldRow.reasons_json != "[]"), 1), else_=0)).label("failed"),
+        )
+        .where(FieldRow.dossier_id.in_(ids))
+        .group_by(FieldRow.dossier_id)
+        .subquery()
+    )
+    mism: Any = literal(0)
     results = _results_table()
-    query = (select(DossierRow.id, DossierRow.status, DossierRow.commune, DossierRow.province,
-                    DossierRow.created_at, func.coalesce(fields.c.flagged, 0).label("flagged"),
-                    func.coalesce(fields.c.failed, 0).label("failed"))
-             .outerjoin(fields, fields.c.dossier_id == DossierRow.id).where(DossierRow.id.in_(ids)))
+    query = (
+        select(
+            DossierRow.id,
+            DossierRow.status,
+            DossierRow.commune,
+            DossierRow.province,
+            DossierRow.created_at,
+            func.coalesce(fields.c.flagged, 0).label("flagged"),
+            func.coalesce(fields.c.failed, 0).label("failed"),
+        )
+        .outerjoin(fields, fields.c.dossier_id == DossierRow.id)
+        .where(DossierRow.id.in_(ids))
+    )
     if results is not None:
-        mism = (select(func.count()).select_from(results)  # type: ignore[arg-type]
-                .where(results.c.dossier_id == DossierRow.id,  # type: ignore[attr-defined]
-                       results.c.verdict.in_(("mismatch", "ambiguous")))  # type: ignore[attr-defined]
-                .scalar_subquery())
-    return list(db.execute(query.add_columns(mism.label("mismatches"))))  # type: ignore[attr-defined]
+        mism = (
+            select(func.count())
+            .select_from(results)
+            .where(results.c.dossier_id == DossierRow.id, results.c.verdict.in_(("mismatch", "ambiguous")))
+            .scalar_subquery()
+        )
+    return list(db.execute(query.add_columns(mism.label("mismatches"))))
 
 
 def _flagged_names(db: Session, ids: Sequence[str]) -> dict[str, str]:
     out: dict[str, list[str]] = {}
-    rows = db.execute(select(FieldRow.dossier_id, FieldRow.name).where(
-        FieldRow.dossier_id.in_(ids), FieldRow.needs_review.is_(True), FieldRow.reviewed.is_(False)))
+    rows = db.execute(
+        select(FieldRow.dossier_id, FieldRow.name).where(
+            FieldRow.dossier_id.in_(ids), FieldRow.needs_review.is_(True), FieldRow.reviewed.is_(False)
+        )
+    )
     for dossier_id, name in rows:
         out.setdefault(dossier_id, []).append(name)
     return {d: "," + ",".join(sorted(names)) + "," for d, names in out.items()}
 
 
-def refresh(db: Session, ids: Iterable[str]) -> int:
-    """Recompute the queue rows of these dossiers (in chunks); return how many rows were written."""
+def refresh(db: Session, ids: Iterable[str], *, commit_chunks: bool = False) -> int:
+    """Recompute the queue rows of these dossiers (in chunks); return how many rows were written.
+
+    With ``commit_chunks`` each chunk is its own short transaction, so a big rebuild never holds
+    the database's write lock for long (the index is derived data: a half-done rebuild is just stale).
+    """
     ids = list(ids)
     written = 0
     for i in range(0, len(ids), CHUNK):
-        chunk = ids[i:i + CHUNK]
+        chunk = ids[i : i + CHUNK]
         names = _flagged_names(db, chunk)
-        rows = [{"dossier_id": r.id, "status": r.status, "open": int(r.status in OPEN_STATUSES), "commune": r.commune, "province": r.province,
-                 "priority": priority_of(int(r.mismatches), int(r.failed), int(r.flagged)),
-                 "flagged": int(r.flagged), "failed": int(r.failed), "mismatches": int(r.mismatches),
-                 "flagged_fields": names.get(r.id, ","), "created_at": r.created_at}
-                for r in _aggregates(db, chunk) if r.status != "rejected"]
+        rows = [
+            {
+                "dossier_id": r.id,
+                "status": r.status,
+                "open": int(r.status in OPEN_STATUSES),
+                "commune": r.commune,
+                "province": r.province,
+                "priority": priority_of(int(r.mismatches), int(r.failed), int(r.flagged)),
+                "flagged": int(r.flagged),
+                "failed": int(r.failed),
+                "mismatches": int(r.mismatches),
+                "flagged_fields": names.get(r.id, ","),
+                "created_at": r.created_at,
+            }
+            for r in _aggregates(db, chunk)
+            if r.status != "rejected"
+        ]
         db.execute(delete(QUEUE).where(QUEUE.c.dossier_id.in_(chunk)))
         if rows:
             db.execute(insert(QUEUE), rows)
+        if commit_chunks:
+            db.commit()
         written += len(rows)
     return written
 
@@ -108,7 +150,7 @@ def sync(db: Session) -> int:
     started = utcnow()
     mark = _watermark(db)
     ids = _changed_ids(db, None if mark is None else mark - OVERLAP)
-    n = refresh(db, ids)
+    n = refresh(db, ids, commit_chunks=True)
     db.merge(ReviewStateRow(key=WATERMARK_KEY, value=started.isoformat()))
     db.commit()
     if n:
@@ -118,9 +160,8 @@ def sync(db: Session) -> int:
 
 # -- reading the queue ---------------------------------------------------------------------------------
 
-def _filtered(p: Any, commune: str | None, status: str | None, field: str | None) -> list[Any]:
-    from review_ui.access import scope_condition
 
+def _filtered(p: Any, commune: str | None, status: str | None, field: str | None) -> list[Any]:
     q = QUEUE.c
     conds = [scope_condition(p, q.commune, q.province)]
     if status:
@@ -134,35 +175,81 @@ def _filtered(p: Any, commune: str | None, status: str | None, field: str | None
     return conds
 
 
-def list_queue(db: Session, p: Any, *, commune: str | None = None, status: str | None = None,
-               field: str | None = None, limit: int = 50, offset: int = 0) -> list[Row]:
-    """One page of the queue in the principal's communes, most urgent first."""
+def _columns() -> tuple[Any, ...]:
     q = QUEUE.c
-    query = (select(q.dossier_id, q.status, q.commune, q.flagged, q.failed, q.mismatches, q.flagged_fields,
-                    q.created_at)
-             .where(*_filtered(p, commune, status, field))
-             .order_by(q.priority, q.created_at, q.dossier_id).limit(limit).offset(offset))
+    return (
+        q.dossier_id,
+        q.status,
+        q.commune,
+        q.flagged,
+        q.failed,
+        q.mismatches,
+        q.flagged_fields,
+        q.created_at,
+        q.priority,
+    )
+
+
+def list_queue(
+    db: Session,
+    p: Any,
+    *,
+    commune: str | None = None,
+    status: str | None = None,
+    field: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> list[Row]:
+    """One page of the queue in the principal's communes, most urgent first.
+
+    For a user of a few communes each commune is read along its own ordered index and the runs are
+    merged here: one ``commune IN (...)`` query would sort every open dossier of those communes.
+    """
+    q = QUEUE.c
+    order = (q.priority, q.created_at)  # both in the indexes: no sort, even with ties
+    if not commune and p.role in ("clerk", "reviewer") and 1 < len(p.communes) <= MERGE_COMMUNES:
+        runs = [
+            list(
+                db.execute(
+                    select(*_columns()).where(*_filtered(p, c, status, field)).order_by(*order).limit(offset + limit)
+                )
+            )
+            for c in p.communes
+        ]
+        merged = heapq.merge(*runs, key=lambda r: (r.priority, r.created_at))
+        return list(itertools.islice(merged, offset, offset + limit))
+    query = (
+        select(*_columns()).where(*_filtered(p, commune, status, field)).order_by(*order).limit(limit).offset(offset)
+    )
     return list(db.execute(query))
 
 
 def queue_counts(db: Session, p: Any, *, commune: str | None = None, field: str | None = None) -> dict[str, int]:
     """Counts shown above the queue: open dossiers, flagged, failed checks, mismatches, ready to approve."""
     q = QUEUE.c
-    row = db.execute(select(
-        func.count(), func.sum(case((q.flagged > 0, 1), else_=0)), func.sum(case((q.failed > 0, 1), else_=0)),
-        func.sum(case((q.mismatches > 0, 1), else_=0)), func.sum(case((q.flagged == 0, 1), else_=0)))
-        .where(*_filtered(p, commune, None, field))).one()
+    row = db.execute(
+        select(
+            func.count(),
+            func.sum(case((q.flagged > 0, 1), else_=0)),
+            func.sum(case((q.failed > 0, 1), else_=0)),
+            func.sum(case((q.mismatches > 0, 1), else_=0)),
+            func.sum(case((q.flagged == 0, 1), else_=0)),
+        ).where(*_filtered(p, commune, None, field))
+    ).one()
     keys = ("open", "flagged", "failed", "mismatches", "to_approve")
     return {k: int(v or 0) for k, v in zip(keys, row, strict=True)}
 
 
 def communes_in_scope(db: Session, p: Any) -> list[str]:
     """The communes the principal may filter by."""
-    from review_ui.access import scope_condition
-
     q = QUEUE.c
     if p.role not in ("admin", "supervisor"):
         return sorted(p.communes)
-    rows = db.scalars(select(q.commune).where(scope_condition(p, q.commune, q.province), q.commune.is_not(None))
-                      .distinct().order_by(q.commune).limit(500))
+    rows = db.scalars(
+        select(q.commune)
+        .where(scope_condition(p, q.commune, q.province), q.commune.is_not(None))
+        .distinct()
+        .order_by(q.commune)
+        .limit(500)
+    )
     return [r for r in rows if r]

@@ -25,8 +25,11 @@ class FieldValidate(Input):
 
     field: str = Field(pattern=r"^[a-z_]{1,64}$")
     value: NFCStr = Field(max_length=500)
-    dossier_id: str | None = Field(default=None, max_length=64,
-                                   description="check against this dossier's other fields too (cross-field checks)")
+    dossier_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="check against this dossier's other fields too (cross-field checks)",
+    )
 
 
 class ValidationPublic(BaseModel):

@@ -19,6 +19,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from extract.normalizers import normalize
+from sohoa.doctypes import load_doctype
+
 log = logging.getLogger(__name__)
 
 DOC_TYPE = "vehicle_registration"
@@ -61,15 +64,14 @@ def _from_checked(result: Any, source: str) -> Verdict:
 
 def normalizer_name(field: str, doc_type: str = DOC_TYPE) -> str | None:
     """The normalizer the document type's spec names for ``field`` (None for an unknown field)."""
-    from sohoa.doctypes import load_doctype
-
     spec = load_doctype(doc_type).fields.get(field)
     return spec.normalizer if spec else None
 
 
-def validate(field: str, value: str, others: Mapping[str, str | None] | None = None,
-             doc_type: str = DOC_TYPE) -> Verdict:
-    """Judge ``value`` as ``field`` with the pipeline's normalizer (and cross-field checks with ``others``)."""
+def validate(
+    field: str, value: str, others: Mapping[str, str | None] | None = None, doc_type: str = DOC_TYPE
+) -> Verdict:
+    """Judge ``value`` as ``field`` with the pipeline's normalizer (cross-field checks with ``others``)."""
     value = unicodedata.normalize("NFC", value).strip()
     if not value:
         return Verdict(ok=False, value=None, messages=("empty value",))
@@ -84,8 +86,6 @@ def validate(field: str, value: str, others: Mapping[str, str | None] | None = N
 
 
 def _normalize(field: str, value: str, doc_type: str) -> Verdict:
-    from extract.normalizers import normalize
-
     name = normalizer_name(field, doc_type)
     if name is None:
         return Verdict(ok=True, value=re.sub(r"\s+", " ", value), source="text")

@@ -28,24 +28,38 @@ def home(user: MaybeUser) -> Response:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, ctx: Ctx) -> Response:
+def login_form(*, request: Request, ctx: Ctx) -> Response:
     """The login form, with a CSRF token bound to this browser's nonce cookie (also to switch user)."""
     return _login_page(request, ctx, None, 200)
 
 
 def _login_page(request: Request, ctx: Ctx, error: str | None, status: int) -> Response:
     nonce = request.cookies.get(csrf.PRE_COOKIE) or secrets.token_urlsafe(24)
-    response = render(request, ctx, "login.html", None, status_code=status, error=error,
-                      login_token=csrf.token_for(ctx.secret, "login", nonce))
-    response.set_cookie(csrf.PRE_COOKIE, nonce, httponly=True, samesite="strict", secure=ctx.cookie_secure,
-                        max_age=3600)
+    response = render(
+        request,
+        ctx,
+        "login.html",
+        None,
+        status_code=status,
+        error=error,
+        login_token=csrf.token_for(ctx.secret, "login", nonce),
+    )
+    response.set_cookie(
+        csrf.PRE_COOKIE, nonce, httponly=True, samesite="strict", secure=ctx.cookie_secure, max_age=3600
+    )
     return response
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request, ctx: Ctx, db: Db, username: Annotated[str, Form(max_length=64)],
-          password: Annotated[str, Form(max_length=256)],
-          csrf_token: Annotated[str, Form(max_length=128)] = "") -> Response:
+def login(
+    *,
+    request: Request,
+    ctx: Ctx,
+    db: Db,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=256)],
+    csrf_token: Annotated[str, Form(max_length=128)] = "",
+) -> Response:
     """Check the password (lock-out after repeated failures) and start a fresh session."""
     if not csrf.check(ctx.secret, "login", request.cookies.get(csrf.PRE_COOKIE), csrf_token):
         raise PermissionDenied("CSRF token missing or invalid")
@@ -56,14 +70,13 @@ def login(request: Request, ctx: Ctx, db: Db, username: Annotated[str, Form(max_
     session_id = start_session(db, user, request.cookies.get(SESSION_COOKIE))
     log.info("user %s logged in", user.name)
     response = RedirectResponse("/queue", status_code=303)
-    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="lax", secure=ctx.cookie_secure,
-                        path="/")
+    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="lax", secure=ctx.cookie_secure, path="/")
     response.delete_cookie(csrf.PRE_COOKIE)
     return response
 
 
 @router.post("/logout", response_class=HTMLResponse)
-def logout(request: Request, db: Db, ctx: Ctx, user: Writer) -> Response:
+def logout(*, request: Request, db: Db, ctx: Ctx, user: Writer) -> Response:
     """End the session: its cookie and CSRF token stop working at once."""
     session_id = request.cookies.get(SESSION_COOKIE)
     if session_id:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from reconcile.report import campaign
 from review_ui.access import require, scope_condition
 from review_ui.accounts import Principal
 from review_ui.deps import Ctx, Db, User
@@ -24,32 +25,50 @@ MAX_UNITS = 40
 
 def campaign_rows(db: Session, user: Principal) -> list[dict[str, Any]]:
     """Per commune in the user's scope: dossiers, done, matched/mismatched/missing against each source."""
-    try:
-        from reconcile.report import campaign
-    except ImportError:
-        return _core_counts(db, user)
-    visible = set(db.scalars(select(DossierRow.commune).where(
-        scope_condition(user, DossierRow.commune, DossierRow.province)).distinct()))
+    visible = set(
+        db.scalars(
+            select(DossierRow.commune).where(scope_condition(user, DossierRow.commune, DossierRow.province)).distinct()
+        )
+    )
     rows = []
     for r in campaign(db, "commune"):
         if user.role != "admin" and r.unit not in visible:
             continue
-        rows.append({"unit": r.unit, "dossiers": r.dossiers, "done": r.done, "share": r.share_done,
-                     "reviewed": r.fields_reviewed,
-                     "verdicts": {s: dict(c) for s, c in r.verdicts.items()}})
+        rows.append(
+            {
+                "unit": r.unit,
+                "dossiers": r.dossiers,
+                "done": r.done,
+                "share": r.share_done,
+                "reviewed": r.fields_reviewed,
+                "verdicts": {s: dict(c) for s, c in r.verdicts.items()},
+            }
+        )
     return rows[:MAX_UNITS]
 
 
 def _core_counts(db: Session, user: Principal) -> list[dict[str, Any]]:
     done = func.sum(case((DossierRow.status.in_(("approved", "published")), 1), else_=0))
-    q = (select(DossierRow.commune, func.count(), done)
-         .where(scope_condition(user, DossierRow.commune, DossierRow.province)).group_by(DossierRow.commune))
-    return [{"unit": c or "?", "dossiers": n, "done": int(d or 0), "share": (d or 0) / n if n else 0.0,
-             "reviewed": 0, "verdicts": {}} for c, n, d in db.execute(q)][:MAX_UNITS]
+    q = (
+        select(DossierRow.commune, func.count(), done)
+        .where(scope_condition(user, DossierRow.commune, DossierRow.province))
+        .group_by(DossierRow.commune)
+    )
+    return [
+        {
+            "unit": c or "?",
+            "dossiers": n,
+            "done": int(d or 0),
+            "share": (d or 0) / n if n else 0.0,
+            "reviewed": 0,
+            "verdicts": {},
+        }
+        for c, n, d in db.execute(q)
+    ][:MAX_UNITS]
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard_page(request: Request, ctx: Ctx, db: Db, user: User) -> Response:
+def dashboard_page(*, request: Request, ctx: Ctx, db: Db, user: User) -> Response:
     """Campaign figures for supervisors and admins."""
     require(user, "reports")
     rows = campaign_rows(db, user)

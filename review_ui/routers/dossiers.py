@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -13,36 +13,57 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from review_ui import audit, queue_index
 from review_ui.deps import Ctx, Db, User, Writer
 from review_ui.pages_render import render
+from review_ui.params import DossierId
 from review_ui.review import DossierView, approve, load_view
 from sohoa.errors import Conflict
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["dossiers"])
-DossierId = Annotated[str, "dossier id"]
 
 
-def view_context(view: DossierView, focus: str | None) -> dict[str, object]:
+def view_context(view: DossierView, focus: str | None) -> dict[str, Any]:
     """Template values of the dossier screen."""
     flagged = [f.name for f in view.flagged]
     boxes = {f.name: json.loads(f.bbox_json) if f.bbox_json else None for f in view.fields}
     if focus not in flagged:
         focus = flagged[0] if flagged else None
-    return {"view": view, "d": view.dossier, "flagged_names": flagged, "boxes": boxes, "focus": focus,
-            "reasons": {f.name: json.loads(f.reasons_json or "[]") for f in view.fields}}
+    return {
+        "view": view,
+        "d": view.dossier,
+        "flagged_names": flagged,
+        "boxes": boxes,
+        "focus": focus,
+        "reasons": {f.name: json.loads(f.reasons_json or "[]") for f in view.fields},
+    }
 
 
 @router.get("/dossiers/{dossier_id}", response_class=HTMLResponse)
-def dossier_page(request: Request, ctx: Ctx, db: Db, user: User, dossier_id: DossierId,
-                 focus: Annotated[str | None, Query(pattern=r"^[a-z_]{1,64}$")] = None,
-                 page: Annotated[int | None, Query(ge=1, le=10_000)] = None) -> Response:
+def dossier_page(
+    *,
+    request: Request,
+    ctx: Ctx,
+    db: Db,
+    user: User,
+    dossier_id: DossierId,
+    focus: Annotated[str | None, Query(pattern=r"^[a-z_]{1,64}$")] = None,
+    page: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+) -> Response:
     """One dossier beside its scan; viewing it is audited."""
     view = load_view(db, user, dossier_id, "dossier")
     context = view_context(view, focus)
     shown = page or _page_of(view, context["focus"]) or (view.pages[0].idx if view.pages else None)
-    return render(request, ctx, "dossier.html", user, shown_page=shown, history=audit.history(db, dossier_id, 50),
-                  next_id=next_in_queue(db, user, dossier_id), approved=request.query_params.get("approved") == "1",
-                  **context)
+    return render(
+        request,
+        ctx,
+        "dossier.html",
+        user,
+        shown_page=shown,
+        history=audit.history(db, dossier_id, 50),
+        next_id=next_in_queue(db, user, dossier_id),
+        approved=request.query_params.get("approved") == "1",
+        **context,
+    )
 
 
 def _page_of(view: DossierView, name: object) -> int | None:
@@ -50,7 +71,7 @@ def _page_of(view: DossierView, name: object) -> int | None:
 
 
 @router.post("/dossiers/{dossier_id}/approve", response_class=HTMLResponse)
-def approve_dossier(request: Request, ctx: Ctx, db: Db, user: Writer, dossier_id: DossierId) -> Response:
+def approve_dossier(*, request: Request, ctx: Ctx, db: Db, user: Writer, dossier_id: DossierId) -> Response:
     """Approve (only with no field flagged), then go to the next dossier of the queue."""
     try:
         approve(db, user, dossier_id, "dossier")
@@ -58,8 +79,19 @@ def approve_dossier(request: Request, ctx: Ctx, db: Db, user: Writer, dossier_id
         view = load_view(db, user, dossier_id, "dossier")
         context = view_context(view, None)
         shown = view.pages[0].idx if view.pages else None
-        return render(request, ctx, "dossier.html", user, status_code=409, error=e.message, shown_page=shown,
-                      history=audit.history(db, dossier_id, 50), next_id=None, approved=False, **context)
+        return render(
+            request,
+            ctx,
+            "dossier.html",
+            user,
+            status_code=409,
+            error=e.message,
+            shown_page=shown,
+            history=audit.history(db, dossier_id, 50),
+            next_id=None,
+            approved=False,
+            **context,
+        )
     return RedirectResponse(f"/dossiers/{dossier_id}?approved=1", status_code=303)
 
 

@@ -14,10 +14,13 @@ from review_ui import audit
 from review_ui.crops import crop_png
 from review_ui.deps import Ctx, Db, User, Writer
 from review_ui.pages_render import render
+from review_ui.params import DossierId, FieldName
 from review_ui.review import (
     CHAR_CLASSES,
+    FIELD_ORDER,
     FieldConflict,
     InvalidValue,
+    flagged_names,
     get_dossier,
     group_items,
     load_view,
@@ -33,42 +36,93 @@ from storage.tables import FieldRow, PageRow, utcnow
 log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["fields"])
-FieldPath = Annotated[str, "field name"]
 GROUP_FIELDS = ("chassis_number", "engine_number", "plate_number", "owner_id_number")
 
 
 @router.post("/dossiers/{dossier_id}/fields/{name}", response_class=HTMLResponse)
-def save_field_form(request: Request, ctx: Ctx, db: Db, user: Writer, dossier_id: str, name: FieldPath,
-                    version: Annotated[int, Form(ge=1)], value: Annotated[str, Form(max_length=500)] = "",
-                    confirm: Annotated[str, Form(max_length=500)] = "") -> Response:
+def save_field_form(
+    *,
+    request: Request,
+    ctx: Ctx,
+    db: Db,
+    user: Writer,
+    dossier_id: DossierId,
+    name: FieldName,
+    version: Annotated[int, Form(ge=1)],
+    value: Annotated[str, Form(max_length=500)] = "",
+    confirm: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
     """Save the value as reviewed and move to the next flagged field (Enter on the keyboard)."""
     try:
-        save_field(db, user, dossier_id, name, value, version, "dossier", confirm=bool(confirm) and confirm == value)
+        save_field(
+            db,
+            user,
+            dossier_id,
+            name,
+            value=value,
+            expected_version=version,
+            screen="dossier",
+            confirm=bool(confirm) and confirm == value,
+        )
     except InvalidValue as e:
-        return _again(request, ctx, db, user, dossier_id, name, 422, error=e.message, confirm_value=value)
+        return _again(
+            request,
+            ctx,
+            db,
+            user,
+            dossier_id=dossier_id,
+            name=name,
+            status=422,
+            error=e.message,
+            confirm_value=value,
+        )
     except FieldConflict as e:
-        return _again(request, ctx, db, user, dossier_id, name, 409, conflict=e.current)
+        return _again(request, ctx, db, user, dossier_id=dossier_id, name=name, status=409, conflict=e.current)
     except Conflict as e:
-        return _again(request, ctx, db, user, dossier_id, name, 409, error=e.message)
-    view_flagged = [f.name for f in load_view(db, user, dossier_id, "dossier").flagged]
-    focus = view_flagged[0] if view_flagged else "approve"
+        return _again(request, ctx, db, user, dossier_id=dossier_id, name=name, status=409, error=e.message)
+    still = flagged_names(db, dossier_id)
+    focus = next((n for n in still if FIELD_ORDER.get(n, 99) > FIELD_ORDER.get(name, 99)), None)
+    focus = focus or (still[0] if still else "approve")
     return RedirectResponse(f"/dossiers/{dossier_id}?focus={focus}", status_code=303)
 
 
-def _again(request: Request, ctx: Ctx, db: Db, user: Writer, dossier_id: str, name: str, status: int,
-           **extra: object) -> Response:
+def _again(
+    request: Request,
+    ctx: Ctx,
+    db: Db,
+    user: Writer,
+    *,
+    dossier_id: DossierId,
+    name: FieldName,
+    status: int,
+    **extra: object,
+) -> Response:
     view = load_view(db, user, dossier_id, "dossier")
     context = view_context(view, name)
     context["focus"] = name
     page = next((f.page for f in view.fields if f.name == name and f.page), None)
-    return render(request, ctx, "dossier.html", user, status_code=status, shown_page=page or 1,
-                  history=audit.history(db, dossier_id, 50), error_field=name, next_id=next_in_queue(db, user, dossier_id),
-                  approved=False, **context, **extra)
+    return render(
+        request,
+        ctx,
+        "dossier.html",
+        user,
+        status_code=status,
+        shown_page=page or 1,
+        history=audit.history(db, dossier_id, 50),
+        error_field=name,
+        next_id=next_in_queue(db, user, dossier_id),
+        approved=False,
+        **context,
+        **extra,
+    )
 
 
-@router.get("/dossiers/{dossier_id}/fields/{name}/crop.png", response_class=Response,
-            responses={200: {"content": {"image/png": {}}}})
-def field_crop(ctx: Ctx, db: Db, user: User, dossier_id: str, name: FieldPath) -> Response:
+@router.get(
+    "/dossiers/{dossier_id}/fields/{name}/crop.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}},
+)
+def field_crop(*, ctx: Ctx, db: Db, user: User, dossier_id: DossierId, name: FieldName) -> Response:
     """The scan around the field's box (access-checked like the dossier)."""
     get_dossier(db, user, dossier_id)
     f = db.get(FieldRow, (dossier_id, name))
@@ -82,22 +136,40 @@ def field_crop(ctx: Ctx, db: Db, user: User, dossier_id: str, name: FieldPath) -
 
 
 @router.get("/group", response_class=HTMLResponse)
-def group_page(request: Request, ctx: Ctx, db: Db, user: User,
-               field: Annotated[str, Query(pattern=r"^[a-z_]{1,64}$")] = "chassis_number",
-               chars: Annotated[str, Query(max_length=8)] = "0ODQ",
-               day: Annotated[str, Query(pattern=r"^(today|all)$")] = "today") -> Response:
+def group_page(
+    *,
+    request: Request,
+    ctx: Ctx,
+    db: Db,
+    user: User,
+    field: Annotated[str, Query(pattern=r"^[a-z_]{1,64}$")] = "chassis_number",
+    chars: Annotated[str, Query(max_length=8)] = "0ODQ",
+    day: Annotated[str, Query(pattern=r"^(today|all)$")] = "today",
+) -> Response:
     """Every flagged identifier holding a character of one confusion class, as crops, fixed in one pass."""
     field = field if field in GROUP_FIELDS else "chassis_number"
     chars = safe_chars(chars)
     since = dt.datetime.combine(utcnow().date(), dt.time(), dt.UTC) if day == "today" else None
-    items = group_items(db, user, field, chars, since)
+    items = group_items(db, user, field, chars, since=since)
     runs = {i.dossier_id: split_uncertain(i.value, i.uncertain) for i in items}
-    return render(request, ctx, "group.html", user, items=items, runs=runs, field=field, chars=chars, day=day,
-                  classes=CHAR_CLASSES, group_fields=GROUP_FIELDS, results=None)
+    return render(
+        request,
+        ctx,
+        "group.html",
+        user,
+        items=items,
+        runs=runs,
+        field=field,
+        chars=chars,
+        day=day,
+        classes=CHAR_CLASSES,
+        group_fields=GROUP_FIELDS,
+        results=None,
+    )
 
 
 @router.post("/group", response_class=HTMLResponse)
-async def group_save(request: Request, ctx: Ctx, db: Db, user: Writer) -> Response:
+async def group_save(*, request: Request, ctx: Ctx, db: Db, user: Writer) -> Response:
     """Save every row of the group form; each row is its own optimistic write, conflicts are reported."""
     form = await request.form()
     field = str(form.get("field", ""))
@@ -110,10 +182,30 @@ async def group_save(request: Request, ctx: Ctx, db: Db, user: Writer) -> Respon
         dossier_id = key[2:]
         try:
             version = int(str(form.get(f"ver:{dossier_id}", "0")))
-            save_field(db, user, dossier_id, field, raw[:500], version, "group",
-                       confirm=form.get(f"ok:{dossier_id}") == "1")
+            save_field(
+                db,
+                user,
+                dossier_id,
+                field,
+                value=raw[:500],
+                expected_version=version,
+                screen="group",
+                confirm=form.get(f"ok:{dossier_id}") == "1",
+            )
             results.append((dossier_id, "saved"))
         except (Conflict, InvalidValue, NotFound, ValueError) as e:
             results.append((dossier_id, getattr(e, "message", "invalid version")))
-    return render(request, ctx, "group.html", user, items=[], runs={}, field=field, chars=str(form.get("chars", "")),
-                  day="today", classes=CHAR_CLASSES, group_fields=GROUP_FIELDS, results=results)
+    return render(
+        request,
+        ctx,
+        "group.html",
+        user,
+        items=[],
+        runs={},
+        field=field,
+        chars=str(form.get("chars", "")),
+        day="today",
+        classes=CHAR_CLASSES,
+        group_fields=GROUP_FIELDS,
+        results=results,
+    )

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from review_ui.deps import Ctx, Db, User, Writer
+from review_ui.params import DossierId, PageNo
 from review_ui.review import get_dossier, request_rescan
 from sohoa.errors import NotFound
 from storage.tables import PageRow
@@ -17,19 +18,24 @@ from storage.tables import PageRow
 log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["pages"])
-PageIndex = Annotated[int, "1-based page number"]
 
 
-@router.get("/dossiers/{dossier_id}/pages/{idx}/image", response_class=Response,
-            responses={200: {"content": {"image/png": {}}}})
-def page_image(ctx: Ctx, db: Db, user: User, dossier_id: str, idx: PageIndex) -> Response:
+@router.get(
+    "/dossiers/{dossier_id}/pages/{idx}/image",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}},
+)
+def page_image(*, ctx: Ctx, db: Db, user: User, dossier_id: DossierId, idx: PageNo) -> Response:
     """The prepared page image, streamed from the object store, for users who may see the dossier."""
     get_dossier(db, user, dossier_id)
     page = db.get(PageRow, (dossier_id, idx))
     if page is None or not page.image_key:
         raise NotFound(f"no image for page {idx} of dossier {dossier_id}")
-    return StreamingResponse(_chunks(ctx.store.open(page.image_key)), media_type="image/png",
-                             headers={"cache-control": "private, max-age=300"})
+    return StreamingResponse(
+        _chunks(ctx.store.open(page.image_key)),
+        media_type="image/png",
+        headers={"cache-control": "private, max-age=300"},
+    )
 
 
 def _chunks(fh: BinaryIO, size: int = 64 * 1024) -> Iterator[bytes]:
@@ -39,8 +45,14 @@ def _chunks(fh: BinaryIO, size: int = 64 * 1024) -> Iterator[bytes]:
 
 
 @router.post("/dossiers/{dossier_id}/pages/{idx}/rescan", response_class=Response)
-def rescan_page(db: Db, user: Writer, dossier_id: str, idx: PageIndex,
-                reason: Annotated[str, Form(min_length=1, max_length=500)]) -> Response:
+def rescan_page(
+    *,
+    db: Db,
+    user: Writer,
+    dossier_id: DossierId,
+    idx: PageNo,
+    reason: Annotated[str, Form(min_length=1, max_length=500)],
+) -> Response:
     """Mark the page "rescan needed" with a reason; the dossier joins the rescan list."""
-    request_rescan(db, user, dossier_id, idx, reason, "dossier")
+    request_rescan(db, user, dossier_id, idx, reason=reason, screen="dossier")
     return RedirectResponse(f"/dossiers/{dossier_id}?page={idx}", status_code=303)

@@ -24,8 +24,13 @@ from storage.factory import inbox_store_from_settings
 log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["uploads"])
-MAGIC = ((b"%PDF-", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"), (b"II*\x00", "tif"),
-         (b"MM\x00*", "tif"))
+MAGIC = (
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpg"),
+    (b"II*\x00", "tif"),
+    (b"MM\x00*", "tif"),
+)
 
 
 def kind_of(head: bytes) -> str:
@@ -44,7 +49,7 @@ def upload_form(request: Request, ctx: Ctx, user: User) -> Response:
 
 
 @router.post("/upload", response_class=HTMLResponse)
-def upload(request: Request, ctx: Ctx, db: Db, user: Writer, scan: Annotated[UploadFile, File()]) -> Response:
+def upload(*, request: Request, ctx: Ctx, db: Db, user: Writer, scan: Annotated[UploadFile, File()]) -> Response:
     """Store one scan in the inbox under a generated key."""
     require(user, "upload")
     head = scan.file.read(16)
@@ -52,7 +57,7 @@ def upload(request: Request, ctx: Ctx, db: Db, user: Writer, scan: Annotated[Upl
     scan.file.seek(0)
     key = f"upload/{dt.date.today():%Y%m%d}/{secrets.token_hex(16)}.{ext}"
     inbox_store_from_settings(ctx.settings).put_stream(key, scan.file)
-    audit.record(db, user.name, "upload", "upload", None, None, None, key)
+    audit.record(db, user.name, "upload", "upload", new=key)
     db.commit()
     log.info("upload by %s stored as %s", user.name, key)
     return render(request, ctx, "upload.html", user, stored=key)

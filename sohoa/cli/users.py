@@ -1,5 +1,6 @@
 """``sohoa users``: manage the review UI's accounts and API tokens from the shell."""
 
+# ruff: noqa: PLC0415 - the app and the database load only when the command runs (lazy CLI)
 from __future__ import annotations
 
 import json
@@ -7,13 +8,14 @@ import logging
 import sys
 
 import click
+from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
 ROLE_CHOICE = click.Choice(["clerk", "reviewer", "supervisor", "admin"])
 
 
-def _db():  # type: ignore[no-untyped-def]
+def _db() -> Session:
     from sohoa.settings import get_settings
     from storage.db import ensure_migrated, session_factory
 
@@ -29,12 +31,18 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("name")
-@click.option("--role", type=ROLE_CHOICE, required=True,
-              help="clerk: review own communes; reviewer: also approve; supervisor: a province and reports; "
-                   "admin: everything.")
+@click.option(
+    "--role",
+    type=ROLE_CHOICE,
+    required=True,
+    help="clerk: review own communes; reviewer: also approve; supervisor: a province and reports; "
+    "admin: everything.",
+)
 @click.option("--commune", "communes", multiple=True, help="A commune the user may see (repeat for more).")
 @click.option("--province", default=None, help="The province a supervisor oversees.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
+)
 def add(name: str, role: str, communes: tuple[str, ...], province: str | None, password_stdin: bool) -> None:
     """Add the account NAME (the password is prompted for, or read with --password-stdin)."""
     from review_ui.accounts import create_user
@@ -48,7 +56,7 @@ def add(name: str, role: str, communes: tuple[str, ...], province: str | None, p
     if role == "supervisor" and not province and not communes:
         raise click.UsageError("a supervisor needs --province (or --commune)")
     with _db() as db:
-        create_user(db, name, password, role, communes, province)
+        create_user(db, name, password, role, communes=communes, province=province)
     click.echo(f"user {name} added ({role})")
 
 
@@ -60,7 +68,9 @@ def list_cmd() -> None:
     with _db() as db:
         for u in list_users(db):
             communes = ", ".join(json.loads(u.communes_json or "[]"))
-            click.echo(f"{u.name}\t{u.role}\t{communes}\t{u.province or ''}\t{'locked' if u.locked_until else ''}")
+            click.echo(
+                f"{u.name}\t{u.role}\t{communes}\t{u.province or ''}\t{'locked' if u.locked_until else ''}"
+            )
 
 
 @users.command("token")

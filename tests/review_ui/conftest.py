@@ -56,15 +56,17 @@ def seed_world(repo: Repository, store: LocalObjectStore) -> dict[str, Seed]:
     """Four dossiers: A1 (bad VIN flagged), A2 (nothing flagged), B1 (other commune), T1 (other province)."""
     seeds = {}
     a1 = person(0) | {"chassis_number": BAD_VIN}
-    seeds["A1"] = store_dossier(repo, store, "d-a1", COMMUNE_A, PROVINCE, a1,
-                                {"chassis_number": ("VIN check digit does not match",)})
+    seeds["A1"] = store_dossier(
+        repo, store, "d-a1", COMMUNE_A, PROVINCE, a1, {"chassis_number": ("VIN check digit does not match",)}
+    )
     seeds["A2"] = store_dossier(repo, store, "d-a2", COMMUNE_A, PROVINCE, person(1), {})
-    seeds["A3"] = store_dossier(repo, store, "d-a3", COMMUNE_A, PROVINCE, person(2),
-                                {"owner_name": ()})
-    seeds["B1"] = store_dossier(repo, store, "d-b1", COMMUNE_B, PROVINCE, person(3),
-                                {"plate_number": ("plate grammar",)})
-    seeds["C1"] = store_dossier(repo, store, "d-c1", COMMUNE_C, OTHER_PROVINCE, person(4),
-                                {"engine_number": ()})
+    seeds["A3"] = store_dossier(repo, store, "d-a3", COMMUNE_A, PROVINCE, person(2), {"owner_name": ()})
+    seeds["B1"] = store_dossier(
+        repo, store, "d-b1", COMMUNE_B, PROVINCE, person(3), {"plate_number": ("plate grammar",)}
+    )
+    seeds["C1"] = store_dossier(
+        repo, store, "d-c1", COMMUNE_C, OTHER_PROVINCE, person(4), {"engine_number": ()}
+    )
     return seeds
 
 
@@ -78,11 +80,11 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = Repository(session_factory(url))
     seed_world(repo, LocalObjectStore(settings.objects_dir))
     with session_factory(url)() as db:
-        create_user(db, "clerk_a", PASSWORD, "clerk", [COMMUNE_A])
-        create_user(db, "clerk_b", PASSWORD, "clerk", [COMMUNE_B])
-        create_user(db, "rev_a", PASSWORD, "reviewer", [COMMUNE_A])
-        create_user(db, "sup", PASSWORD, "supervisor", [], PROVINCE)
-        create_user(db, "admin", PASSWORD, "admin", [])
+        create_user(db, "clerk_a", PASSWORD, "clerk", communes=[COMMUNE_A])
+        create_user(db, "clerk_b", PASSWORD, "clerk", communes=[COMMUNE_B])
+        create_user(db, "rev_a", PASSWORD, "reviewer", communes=[COMMUNE_A])
+        create_user(db, "sup", PASSWORD, "supervisor", communes=[], province=PROVINCE)
+        create_user(db, "admin", PASSWORD, "admin", communes=[])
     with session_factory(url)() as db:
         db.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
     dispose_engine(url)
@@ -107,8 +109,9 @@ def env(template_dir: Path, tmp_path: Path) -> Iterator[Env]:
 
 def client(env: Env) -> TestClient:
     """A browser-like client (HTTPS, HTML accepted, no redirects followed)."""
-    return TestClient(env.app, base_url="https://testserver", follow_redirects=False,
-                      headers={"accept": "text/html"})
+    return TestClient(
+        env.app, base_url="https://testserver", follow_redirects=False, headers={"accept": "text/html"}
+    )
 
 
 def login(env: Env, name: str, password: str = PASSWORD) -> tuple[TestClient, str]:

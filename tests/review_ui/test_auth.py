@@ -41,10 +41,14 @@ def test_login_rotates_session_and_planted_cookie_is_useless(env: Env) -> None:
     assert as_cookie(env, "attacker-chosen-session-id").get("/queue").status_code == 303  # not logged in
     assert as_cookie(env, first).get("/queue").status_code == 200
     again = as_cookie(env, first)
-    r = again.post("/login", data={"username": "clerk_a", "password": PASSWORD, "csrf_token": login_token(again)})
+    r = again.post(
+        "/login", data={"username": "clerk_a", "password": PASSWORD, "csrf_token": login_token(again)}
+    )
     second = r.cookies.get("sohoa_session")
     assert second and second != first
-    assert as_cookie(env, first).get("/queue").status_code == 303  # the previous session ended at the new login
+    assert (
+        as_cookie(env, first).get("/queue").status_code == 303
+    )  # the previous session ended at the new login
     assert as_cookie(env, second).get("/queue").status_code == 200
 
 
@@ -61,7 +65,9 @@ def test_login_without_or_with_foreign_csrf_token_is_refused(env: Env) -> None:
 def test_lockout_after_five_failures_even_with_right_password(env: Env) -> None:
     c = client(env)
     for _ in range(5):
-        r = c.post("/login", data={"username": "rev_a", "password": "wrong password!", "csrf_token": login_token(c)})
+        r = c.post(
+            "/login", data={"username": "rev_a", "password": "wrong password!", "csrf_token": login_token(c)}
+        )
         assert r.status_code == 401
     r = c.post("/login", data={"username": "rev_a", "password": PASSWORD, "csrf_token": login_token(c)})
     assert r.status_code == 401 and "locked" in r.text
@@ -77,15 +83,18 @@ def test_lockout_after_five_failures_even_with_right_password(env: Env) -> None:
 
 def test_csrf_missing_forged_or_from_another_session_is_403(env: Env) -> None:
     c, token = login(env, "clerk_a")
-    other, other_token = login(env, "clerk_a")
+    _other, other_token = login(env, "clerk_a")
     version = env.repo.field_versions("d-a1")["chassis_number"]
     path = "/dossiers/d-a1/fields/chassis_number"
     form = {"value": "1M8GDM9AXKP042788", "version": str(version)}
     assert c.post(path, data=form).status_code == 403
     assert c.post(path, data=form | {"csrf_token": "0" * 64}).status_code == 403
     assert c.post(path, data=form | {"csrf_token": other_token}).status_code == 403
-    api = c.post("/api/fields/validate", json={"field": "chassis_number", "value": "X"},
-                 headers={"accept": "application/json"})
+    api = c.post(
+        "/api/fields/validate",
+        json={"field": "chassis_number", "value": "X"},
+        headers={"accept": "application/json"},
+    )
     assert api.status_code == 403 and api.json()["error"] == "forbidden"
     assert env.repo.field_versions("d-a1")["chassis_number"] == version  # nothing was written
     assert c.post(path, data=form | {"csrf_token": token}).status_code == 303
@@ -96,7 +105,9 @@ def test_logout_kills_session_and_its_csrf_token(env: Env) -> None:
     cookie = c.cookies.get("sohoa_session")
     assert c.post("/logout", data={"csrf_token": token}).status_code == 303
     replay = as_cookie(env, cookie)
-    r = replay.post("/dossiers/d-a1/approve", data={"csrf_token": token}, headers={"accept": "application/json"})
+    r = replay.post(
+        "/dossiers/d-a1/approve", data={"csrf_token": token}, headers={"accept": "application/json"}
+    )
     assert r.status_code == 401
 
 

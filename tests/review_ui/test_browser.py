@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from playwright.sync_api import expect, sync_playwright
 
 from review_ui.app import create_app
 
@@ -20,13 +21,21 @@ from .world import BAD_VIN, GOOD_VIN, PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (/usr/bin/chromium); "
-                                                     "scripts/setup.sh installs it"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian's chromium is not installed (/usr/bin/chromium); scripts/setup.sh installs it",
+    ),
 ]
 
 
@@ -54,14 +63,14 @@ def server(env: Env) -> Iterator[str]:
 
 
 def test_clerk_clears_a_dossier_with_the_keyboard_only(server: str, env: Env) -> None:
-    from playwright.sync_api import expect, sync_playwright
-
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         csp_errors: list[str] = []
-        page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
+        page.on(
+            "console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None
+        )
         try:
             page.goto(f"{server}/login")
             page.keyboard.type("rev_a")  # the user name field has autofocus

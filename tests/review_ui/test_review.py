@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 import logging
+from io import BytesIO
 
 import pytest
+from PIL import Image
 from sqlalchemy import insert, select
 
+from reconcile.tables import Reconciliation, ReconciliationResult
+from review_ui.accounts import mint_token
+from review_ui.app import create_app
 from review_ui.tables import AuditRow, QueueRow
+from storage.objectstore import LocalObjectStore
 from storage.tables import FieldRow
 
 from .conftest import Env, client, login
-from .world import BAD_VIN, GOOD_VIN
+from .world import BAD_VIN, GOOD_VIN, person, store_dossier
 
 JSON = {"accept": "application/json"}
 
@@ -22,17 +28,30 @@ def api(c, token: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 def put(c, token: str, dossier_id: str, name: str, value: str | None, version: int, **extra: object):  # type: ignore[no-untyped-def]
-    return c.put(f"/api/dossiers/{dossier_id}/fields/{name}", json={"value": value, "version": version, **extra},
-                 headers=api(c, token))
+    return c.put(
+        f"/api/dossiers/{dossier_id}/fields/{name}",
+        json={"value": value, "version": version, **extra},
+        headers=api(c, token),
+    )
 
 
 def audit_rows(env: Env, dossier_id: str) -> list[AuditRow]:
     with env.db() as db:
-        return list(db.scalars(select(AuditRow).where(AuditRow.dossier_id == dossier_id).order_by(AuditRow.id)))
+        return list(
+            db.scalars(select(AuditRow).where(AuditRow.dossier_id == dossier_id).order_by(AuditRow.id))
+        )
 
 
-@pytest.mark.parametrize("path", ["/dossiers/d-b1", "/dossiers/d-b1/fields/plate_number/crop.png",
-                                  "/dossiers/d-b1/pages/1/image", "/api/dossiers/d-b1", "/api/dossiers/d-b1/audit"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/dossiers/d-b1",
+        "/dossiers/d-b1/fields/plate_number/crop.png",
+        "/dossiers/d-b1/pages/1/image",
+        "/api/dossiers/d-b1",
+        "/api/dossiers/d-b1/audit",
+    ],
+)
 def test_clerk_gets_404_for_another_communes_dossier(env: Env, path: str) -> None:
     c, _ = login(env, "clerk_a")
     r = c.get(path)
@@ -68,17 +87,24 @@ def test_roles_clerk_may_not_approve_or_see_reports(env: Env) -> None:
     assert c.post("/api/dossiers/d-a2/approve", json={}, headers=api(c, token)).status_code == 403
     assert c.get("/dashboard").status_code == 403
     r, rtoken = login(env, "rev_a")
-    assert r.post("/api/dossiers/d-a2/approve", json={}, headers=api(r, rtoken)).json()["status"] == "approved"
+    assert (
+        r.post("/api/dossiers/d-a2/approve", json={}, headers=api(r, rtoken)).json()["status"] == "approved"
+    )
 
 
 def test_live_validator_reports_a_bad_vin_check_digit(env: Env) -> None:
     c, token = login(env, "clerk_a")
-    bad = c.post("/api/fields/validate", json={"field": "chassis_number", "value": BAD_VIN}, headers=api(c, token))
+    bad = c.post(
+        "/api/fields/validate", json={"field": "chassis_number", "value": BAD_VIN}, headers=api(c, token)
+    )
     assert bad.status_code == 200
     body = bad.json()
     assert body["ok"] is False and any("check" in m.lower() for m in body["messages"])
-    good = c.post("/api/fields/validate", json={"field": "chassis_number", "value": GOOD_VIN.lower()},
-                  headers=api(c, token)).json()
+    good = c.post(
+        "/api/fields/validate",
+        json={"field": "chassis_number", "value": GOOD_VIN.lower()},
+        headers=api(c, token),
+    ).json()
     assert good["ok"] is True and good["value"] == GOOD_VIN
 
 
@@ -86,11 +112,14 @@ def test_saving_an_invalid_value_needs_confirmation(env: Env) -> None:
     c, token = login(env, "clerk_a")
     r = put(c, token, "d-a1", "chassis_number", BAD_VIN, 1)
     assert r.status_code == 422 and "check" in r.json()["detail"].lower()
-    form = c.post("/dossiers/d-a1/fields/chassis_number",
-                  data={"value": BAD_VIN, "version": "1", "csrf_token": token})
+    form = c.post(
+        "/dossiers/d-a1/fields/chassis_number", data={"value": BAD_VIN, "version": "1", "csrf_token": token}
+    )
     assert form.status_code == 422 and 'name="confirm"' in form.text
-    confirmed = c.post("/dossiers/d-a1/fields/chassis_number",
-                       data={"value": BAD_VIN, "version": "1", "confirm": BAD_VIN, "csrf_token": token})
+    confirmed = c.post(
+        "/dossiers/d-a1/fields/chassis_number",
+        data={"value": BAD_VIN, "version": "1", "confirm": BAD_VIN, "csrf_token": token},
+    )
     assert confirmed.status_code == 303
     with env.db() as db:
         f = db.get(FieldRow, ("d-a1", "chassis_number"))
@@ -103,12 +132,20 @@ def test_save_records_reviewed_value_bumps_version_and_audits(env: Env) -> None:
     r = put(c, token, "d-a1", "chassis_number", GOOD_VIN.lower(), 1)
     assert r.status_code == 200
     body = r.json()
-    assert body["value"] == GOOD_VIN and body["reviewed"] and not body["needs_review"] and body["version"] == 2
+    assert (
+        body["value"] == GOOD_VIN and body["reviewed"] and not body["needs_review"] and body["version"] == 2
+    )
     rows = [a for a in audit_rows(env, "d-a1") if a.action != "view"]
     assert len(rows) == 1
     a = rows[0]
     assert (a.user_name, a.field, a.old, a.new, a.screen, a.action) == (
-        "clerk_a", "chassis_number", BAD_VIN, GOOD_VIN, "api", "edit")
+        "clerk_a",
+        "chassis_number",
+        BAD_VIN,
+        GOOD_VIN,
+        "api",
+        "edit",
+    )
     assert a.at.tzinfo is not None
     history = c.get("/dossiers/d-a1").text
     assert "clerk_a" in history and GOOD_VIN in history
@@ -129,8 +166,10 @@ def test_second_save_at_a_stale_version_gets_409_with_current_value(env: Env) ->
     r = put(two, t2, "d-a1", "chassis_number", "JH2PC35051M200020", 1)
     assert r.status_code == 409
     assert r.json()["current"]["value"] == GOOD_VIN and r.json()["current"]["version"] == 2
-    form = two.post("/dossiers/d-a1/fields/chassis_number",
-                    data={"value": "JH2PC35051M200020", "version": "1", "csrf_token": t2})
+    form = two.post(
+        "/dossiers/d-a1/fields/chassis_number",
+        data={"value": "JH2PC35051M200020", "version": "1", "csrf_token": t2},
+    )
     assert form.status_code == 409 and GOOD_VIN in form.text
     with env.db() as db:
         assert db.get(FieldRow, ("d-a1", "chassis_number")).value == GOOD_VIN
@@ -143,10 +182,13 @@ def test_audit_rows_cannot_be_edited_through_the_app(env: Env) -> None:
     for method in ("put", "patch", "delete", "post"):
         r = getattr(c, method)("/api/dossiers/d-a1/audit", headers=api(c, token))
         assert r.status_code == 405
-    writes_on_audit = [r for r in env.app.routes if "audit" in getattr(r, "path", "")
-                       and set(getattr(r, "methods", ())) - {"GET", "HEAD"}]
+    writes_on_audit = [
+        r
+        for r in env.app.routes
+        if "audit" in getattr(r, "path", "") and set(getattr(r, "methods", ())) - {"GET", "HEAD"}
+    ]
     assert writes_on_audit == []
-    assert [(a.id, a.old, a.new) for a in audit_rows(env, "d-a1")][:len(before)] == before
+    assert [(a.id, a.old, a.new) for a in audit_rows(env, "d-a1")][: len(before)] == before
 
 
 def test_approve_refused_while_a_field_is_flagged(env: Env) -> None:
@@ -159,14 +201,12 @@ def test_approve_refused_while_a_field_is_flagged(env: Env) -> None:
     ok = r.post("/dossiers/d-a1/approve", data={"csrf_token": token})
     assert ok.status_code == 303
     assert env.repo.dossier_info("d-a1").status == "approved"
-    actions = [a.action for a in audit_rows(env, "d-a1")]
-    assert "approve" in actions
+    approval = [a for a in audit_rows(env, "d-a1") if a.action == "approve"]
+    assert [(a.user_name, a.old, a.new) for a in approval] == [("rev_a", "reviewed", "approved")]
     assert put(r, token, "d-a1", "chassis_number", GOOD_VIN, 2).status_code == 409  # approved: no more edits
 
 
 def test_read_only_token_reads_approved_records_and_cannot_write(env: Env) -> None:
-    from review_ui.accounts import mint_token
-
     with env.db() as db:
         token = mint_token(db, "registry")
     r, t = login(env, "rev_a")
@@ -177,28 +217,49 @@ def test_read_only_token_reads_approved_records_and_cannot_write(env: Env) -> No
     assert records.status_code == 200
     assert [i["dossier_id"] for i in records.json()["items"]] == ["d-a2"]
     assert records.json()["items"][0]["fields"]["chassis_number"] == GOOD_VIN
-    assert machine.put("/api/dossiers/d-a1/fields/chassis_number", json={"value": GOOD_VIN, "version": 1},
-                       headers=auth).status_code == 403
+    assert (
+        machine.put(
+            "/api/dossiers/d-a1/fields/chassis_number", json={"value": GOOD_VIN, "version": 1}, headers=auth
+        ).status_code
+        == 403
+    )
     assert machine.post("/api/dossiers/d-a3/approve", json={}, headers=auth).status_code == 403
-    assert machine.post("/api/fields/validate", json={"field": "chassis_number", "value": "X"},
-                        headers=auth).status_code == 403
+    assert (
+        machine.post(
+            "/api/fields/validate", json={"field": "chassis_number", "value": "X"}, headers=auth
+        ).status_code
+        == 403
+    )
     assert machine.get("/api/queue", headers=auth).status_code == 403
-    assert machine.get("/api/records", headers={**JSON, "authorization": "Bearer sohoa_forged"}).status_code == 401
+    assert (
+        machine.get("/api/records", headers={**JSON, "authorization": "Bearer sohoa_forged"}).status_code
+        == 401
+    )
     with env.db() as db:
         assert db.get(FieldRow, ("d-a1", "chassis_number")).value == BAD_VIN
 
 
 def test_queue_orders_mismatches_then_failed_checks_then_flags_and_filters(env: Env) -> None:
-    from reconcile.tables import Reconciliation, ReconciliationResult
-
     c, _ = login(env, "clerk_a")
     c.get("/api/queue", headers=JSON)  # the index is built before reconciliation runs
     with env.db() as db:
-        db.execute(insert(ReconciliationResult), [{"dossier_id": "d-a3", "source": "registry", "verdict": "mismatch",
-                                                   "candidates": 1, "differences_json": "[]", "notes_json": "[]"}])
+        db.execute(
+            insert(ReconciliationResult),
+            [
+                {
+                    "dossier_id": "d-a3",
+                    "source": "registry",
+                    "verdict": "mismatch",
+                    "candidates": 1,
+                    "differences_json": "[]",
+                    "notes_json": "[]",
+                }
+            ],
+        )
         db.execute(insert(Reconciliation), [{"dossier_id": "d-a3", "overall": "verify"}])
         db.commit()
     env.app.state.ctx.queue_sync_interval = 0
+    env.app.state.ctx.counts_ttl = 0
     body = c.get("/api/queue", headers=JSON).json()
     ids = [i["dossier_id"] for i in body["items"]]
     assert ids == ["d-a3", "d-a1", "d-a2"]  # mismatch, failed validator, nothing flagged
@@ -214,11 +275,16 @@ def test_queue_index_follows_pipeline_writes(env: Env) -> None:
     env.app.state.ctx.queue_sync_interval = 0
     c, _ = login(env, "clerk_a")
     c.get("/api/queue", headers=JSON)
-    from .world import person, store_dossier
-    from storage.objectstore import LocalObjectStore
 
-    store_dossier(env.repo, LocalObjectStore(env.settings.objects_dir), "d-a9", "Phường Hoàn Kiếm",
-                  "Thành phố Hà Nội", person(9), {"owner_id_number": ("CCCD birth year",)})
+    store_dossier(
+        env.repo,
+        LocalObjectStore(env.settings.objects_dir),
+        "d-a9",
+        "Phường Hoàn Kiếm",
+        "Thành phố Hà Nội",
+        person(9),
+        {"owner_id_number": ("CCCD birth year",)},
+    )
     items = c.get("/api/queue", headers=JSON).json()["items"]
     assert "d-a9" in [i["dossier_id"] for i in items]
     with env.db() as db:
@@ -227,7 +293,9 @@ def test_queue_index_follows_pipeline_writes(env: Env) -> None:
 
 def test_rescan_request_puts_the_dossier_on_the_rescan_list(env: Env) -> None:
     c, token = login(env, "clerk_a")
-    r = c.post("/dossiers/d-a2/pages/1/rescan", data={"reason": "trang bị mờ, thiếu góc", "csrf_token": token})
+    r = c.post(
+        "/dossiers/d-a2/pages/1/rescan", data={"reason": "trang bị mờ, thiếu góc", "csrf_token": token}
+    )
     assert r.status_code == 303
     page = c.get("/rescans").text
     assert "d-a2" in page and "trang bị mờ, thiếu góc" in page
@@ -239,18 +307,22 @@ def test_group_check_lists_uncertain_characters_and_saves_in_one_pass(env: Env) 
     c, token = login(env, "clerk_a")
     page = c.get("/group?field=chassis_number&chars=0ODQ")
     assert page.status_code == 200 and "d-a1" in page.text and "<mark>0</mark>" in page.text
-    r = c.post("/group", data={"csrf_token": token, "field": "chassis_number", "chars": "0ODQ",
-                               "v:d-a1": GOOD_VIN, "ver:d-a1": "1"})
+    r = c.post(
+        "/group",
+        data={
+            "csrf_token": token,
+            "field": "chassis_number",
+            "chars": "0ODQ",
+            "v:d-a1": GOOD_VIN,
+            "ver:d-a1": "1",
+        },
+    )
     assert r.status_code == 200 and "saved" in r.text
     rows = [a for a in audit_rows(env, "d-a1") if a.action == "edit"]
     assert rows[0].screen == "group" and rows[0].new == GOOD_VIN
 
 
 def test_crop_and_page_image_are_real_pngs_of_the_field(env: Env) -> None:
-    from io import BytesIO
-
-    from PIL import Image
-
     c, _ = login(env, "clerk_a")
     crop = c.get("/dossiers/d-a1/fields/chassis_number/crop.png")
     assert crop.headers["content-type"] == "image/png"
@@ -270,16 +342,21 @@ def test_vietnamese_by_default_english_on_request(env: Env) -> None:
 
 
 def test_upload_size_limit_and_type_check(env: Env) -> None:
-    from review_ui.app import create_app
-
     env.app = create_app(env.settings, cookie_secure=True, max_upload_bytes=4096)
     c, token = login(env, "clerk_a")
-    big = c.post("/upload", data={"csrf_token": token}, files={"scan": ("a.png", b"\x89PNG\r\n\x1a\n" + b"0" * 9000)})
+    big = c.post(
+        "/upload", data={"csrf_token": token}, files={"scan": ("a.png", b"\x89PNG\r\n\x1a\n" + b"0" * 9000)}
+    )
     assert big.status_code == 413
-    html = c.post("/upload", data={"csrf_token": token}, files={"scan": ("scan.jpg", b"<html>not a scan</html>")})
+    html = c.post(
+        "/upload", data={"csrf_token": token}, files={"scan": ("scan.jpg", b"<html>not a scan</html>")}
+    )
     assert html.status_code == 422
-    ok = c.post("/upload", data={"csrf_token": token},
-                files={"scan": ("../../etc/passwd.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)})
+    ok = c.post(
+        "/upload",
+        data={"csrf_token": token},
+        files={"scan": ("../../etc/passwd.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)},
+    )
     assert ok.status_code == 200
     stored = list((env.settings.data_dir / "inbox" / "upload").rglob("*.png"))
     assert len(stored) == 1 and "passwd" not in stored[0].name
@@ -301,10 +378,16 @@ def test_personal_data_never_reaches_the_logs(env: Env, caplog: pytest.LogCaptur
 def test_live_validation_runs_the_pipelines_cross_field_checks_for_a_dossier(env: Env) -> None:
     c, token = login(env, "clerk_a")
     put(c, token, "d-a3", "owner_name", "NGUYỄN VĂN AN C", 1)
-    r = c.post("/api/fields/validate", json={"field": "owner_birth_date", "value": "01/01/1975", "dossier_id": "d-a3"},
-               headers=api(c, token)).json()
+    r = c.post(
+        "/api/fields/validate",
+        json={"field": "owner_birth_date", "value": "01/01/1975", "dossier_id": "d-a3"},
+        headers=api(c, token),
+    ).json()
     assert r["ok"] is True and r["value"] == "1975-01-01"
     assert any("birth" in w.lower() for w in r["warnings"])  # the CCCD 0010 9x... says born 1990s
-    other = c.post("/api/fields/validate", json={"field": "plate_number", "value": "29A-123.45", "dossier_id": "d-b1"},
-                   headers=api(c, token))
+    other = c.post(
+        "/api/fields/validate",
+        json={"field": "plate_number", "value": "29A-123.45", "dossier_id": "d-b1"},
+        headers=api(c, token),
+    )
     assert other.status_code == 404  # another commune's dossier is not a validation oracle

@@ -25,10 +25,15 @@ BAD_VIN = "1M8GDM9A1KP042788"  # same VIN with a wrong check digit
 COMMUNE_A, COMMUNE_B = "Phường Hoàn Kiếm", "Phường Ba Đình"
 COMMUNE_C = "Xã Sóc Sơn"
 PROVINCE, OTHER_PROVINCE = "Thành phố Hà Nội", "Tỉnh Thanh Hóa"
-PASSWORD = "correct horse battery"  # noqa: S105 - test accounts only
+PASSWORD = "correct horse battery"
 
-LABELS = {"plate_number": "Biển số", "chassis_number": "Số khung", "engine_number": "Số máy",
-          "owner_name": "Tên chủ xe", "owner_id_number": "Số định danh cá nhân"}
+LABELS = {
+    "plate_number": "Biển số",
+    "chassis_number": "Số khung",
+    "engine_number": "Số máy",
+    "owner_name": "Tên chủ xe",
+    "owner_id_number": "Số định danh cá nhân",
+}
 
 
 @dataclass(frozen=True)
@@ -61,30 +66,65 @@ def draw_page(values: dict[str, str]) -> tuple[bytes, dict[str, BBox], tuple[int
     return out.getvalue(), boxes, size
 
 
-def store_dossier(repo: Repository, store: ObjectStore, dossier_id: str, commune: str, province: str,
-                  values: dict[str, str], flagged: dict[str, tuple[str, ...]]) -> Seed:
+def store_dossier(
+    repo: Repository,
+    store: ObjectStore,
+    dossier_id: str,
+    commune: str,
+    province: str,
+    values: dict[str, str],
+    flagged: dict[str, tuple[str, ...]],
+) -> Seed:
     """Draw the page, put it in the store, save the dossier (status processed) through the Repository."""
     png, boxes, (w, h) = draw_page(values)
     key = page_key(dossier_id, 1, "prepared", "png")
     store.put_bytes(key, png)
-    page = Page(dossier_id=dossier_id, index=1, width=w, height=h, dpi=150, sha256="0" * 64, image_key=key,
-                page_type="declaration")
-    fields = {name: FieldValue(value=value, confidence=0.55 if name in flagged else 0.98,
-                               needs_review=name in flagged, page=1, bbox=boxes[name],
-                               reasons=flagged.get(name, ()))
-              for name, value in values.items()}
+    page = Page(
+        dossier_id=dossier_id,
+        index=1,
+        width=w,
+        height=h,
+        dpi=150,
+        sha256="0" * 64,
+        image_key=key,
+        page_type="declaration",
+    )
+    fields = {
+        name: FieldValue(
+            value=value,
+            confidence=0.55 if name in flagged else 0.98,
+            needs_review=name in flagged,
+            page=1,
+            bbox=boxes[name],
+            reasons=flagged.get(name, ()),
+        )
+        for name, value in values.items()
+    }
     sha = (dossier_id.encode().hex() * 8)[:64]
-    repo.save_dossier(Dossier(dossier_id=dossier_id, source=f"{dossier_id}.pdf", sha256=sha,
-                              status=DossierStatus.PROCESSED, pages=(page,), fields=fields),
-                      commune=commune, province=province)
+    repo.save_dossier(
+        Dossier(
+            dossier_id=dossier_id,
+            source=f"{dossier_id}.pdf",
+            sha256=sha,
+            status=DossierStatus.PROCESSED,
+            pages=(page,),
+            fields=fields,
+        ),
+        commune=commune,
+        province=province,
+    )
     return Seed(dossier_id, commune, province, values, tuple(flagged))
 
 
 def person(i: int) -> dict[str, str]:
     """Field values of dossier number ``i`` (the chassis number is a valid VIN)."""
-    return {"plate_number": f"29A-{100 + i:03d}.{10 + i:02d}", "chassis_number": GOOD_VIN,
-            "engine_number": f"JC52E-{120000 + i}", "owner_name": f"NGUYỄN VĂN AN {chr(65 + i)}",
-            "owner_id_number": f"0010{90000000 + i:08d}"}
+    return {
+        "plate_number": f"29A-{100 + i:03d}.{10 + i:02d}",
+        "chassis_number": GOOD_VIN,
+        "engine_number": f"JC52E-{120000 + i}",
+        "owner_name": f"NGUYỄN VĂN AN {chr(65 + i)}",
+        "owner_id_number": f"0010{90000000 + i:08d}",
+    }
 
 
 def reasons(r: str) -> tuple[str, ...]:

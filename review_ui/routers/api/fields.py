@@ -10,14 +10,21 @@ from fastapi.responses import JSONResponse
 from review_ui.access import require
 from review_ui.convert import field_public
 from review_ui.deps import Db, Writer
+from review_ui.params import DossierId, FieldName
 from review_ui.review import FieldConflict, get_dossier, other_values, save_field
-from review_ui.schemas import ConflictPublic, ErrorPublic, FieldPublic, FieldUpdate, FieldValidate, ValidationPublic
+from review_ui.schemas import (
+    ConflictPublic,
+    ErrorPublic,
+    FieldPublic,
+    FieldUpdate,
+    FieldValidate,
+    ValidationPublic,
+)
 from review_ui.validation import validate
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api", tags=["api"],
-                   responses={401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}})  # type: ignore[dict-item]
+router = APIRouter(prefix="/api", tags=["api"], responses={401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}})
 
 
 @router.post("/fields/validate", response_model=ValidationPublic)
@@ -30,16 +37,35 @@ def validate_value(db: Db, user: Writer, body: FieldValidate) -> ValidationPubli
         get_dossier(db, user, body.dossier_id)
         others = other_values(db, body.dossier_id, body.field)
     verdict = validate(body.field, body.value, others)
-    return ValidationPublic(field=body.field, ok=verdict.ok, value=verdict.value, messages=list(verdict.messages),
-                            warnings=list(verdict.warnings))
+    return ValidationPublic(
+        field=body.field,
+        ok=verdict.ok,
+        value=verdict.value,
+        messages=list(verdict.messages),
+        warnings=list(verdict.warnings),
+    )
 
 
-@router.put("/dossiers/{dossier_id}/fields/{name}", response_model=FieldPublic,
-            responses={404: {"model": ErrorPublic}, 409: {"model": ConflictPublic}, 422: {"model": ErrorPublic}})
-def put_field(db: Db, user: Writer, dossier_id: str, name: str, body: FieldUpdate) -> FieldPublic | JSONResponse:
+@router.put(
+    "/dossiers/{dossier_id}/fields/{name}",
+    response_model=FieldPublic,
+    responses={404: {"model": ErrorPublic}, 409: {"model": ConflictPublic}, 422: {"model": ErrorPublic}},
+)
+def put_field(
+    *, db: Db, user: Writer, dossier_id: DossierId, name: FieldName, body: FieldUpdate
+) -> FieldPublic | JSONResponse:
     """Save a reviewed value at the version it was read; a stale version gets 409 with the current value."""
     try:
-        row = save_field(db, user, dossier_id, name, body.value, body.version, "api", confirm=body.confirm)
+        row = save_field(
+            db,
+            user,
+            dossier_id,
+            name,
+            value=body.value,
+            expected_version=body.version,
+            screen="api",
+            confirm=body.confirm,
+        )
     except FieldConflict as e:
         conflict = ConflictPublic(detail=e.message, current=field_public(e.current))
         return JSONResponse(conflict.model_dump(mode="json"), status_code=409)
