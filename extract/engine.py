@@ -16,6 +16,8 @@ from extract.confusions import DIGITS, fit, upper_compact
 log = logging.getLogger(__name__)
 
 SHAPE = re.compile(r"^[A-Z0-9]{2,7}E?-?\d{5,8}$")
+#: a letter-ended model prefix and a long serial run together: the hyphen between them was probably lost
+RUN_TOGETHER = re.compile(r"^[A-Z]{1,3}\d{1,3}[A-Z]{1,2}\d{6,8}$")
 
 
 def normalize(raw: str) -> Checked:
@@ -32,4 +34,7 @@ def normalize(raw: str) -> Checked:
     reasons = [f"engine: {corrections} character(s) corrected in the serial"] if corrections else []
     if not SHAPE.match(text) or len(text) > 20:
         return Checked(text, (*reasons, "engine: unusual engine-number shape"), corrections, doubt=True)
+    if RUN_TOGETHER.match(text):
+        return Checked(text, (*reasons, "engine: prefix and serial run together (hyphen lost?)"), corrections,
+                       doubt=True)
     return Checked(text, tuple(reasons), corrections)

@@ -13,7 +13,10 @@ log = logging.getLogger(__name__)
 
 def normalize(raw: str) -> Checked:
     """Canonical ID number (digits only), with OCR confusions fixed (every position is a digit)."""
-    text = upper_compact(raw)
+    tokens = [upper_compact(t) for t in raw.split()]
+    sized = [t for t in tokens if len(t) in (9, 12)]
+    # the number followed by the scraps of the next label ("049195405944 Loai giay") is the number
+    text = sized[0] if len(sized) == 1 and len(tokens) > 1 else upper_compact(raw)
     if not text:
         return reject("no ID number read")
     fitted = fit(text, (DIGITS,) * len(text))

@@ -177,7 +177,7 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
     groups.sort(key=lambda g: (sum(1 + int(c.checked.ok) for c in g), max(c.rank() for c in g)), reverse=True)
     best = groups[0]
     # a full VIN over its suffix, a full date over a year
-    longest = field in ("chassis_number", "owner_birth_date")
+    longest = field in ("chassis_number", "owner_birth_date", "engine_number")  # engine: with its hyphen
     chosen = max(best, key=lambda c: (len(c.value or ""), c.rank())) if longest else best[0]
     disagree = sum(len(g) for g in groups[1:] if any(c.checked.ok for c in g))
     return Reconciled(chosen, len(best) - 1, disagree, tuple(cands))
