@@ -22,7 +22,7 @@ from fastapi.templating import Jinja2Templates
 from review_ui.context import STATIC_DIR, TEMPLATES_DIR, AppContext
 from review_ui.middleware import BodyLimit, SecurityHeaders
 from review_ui.pages_render import translator
-from review_ui.routers import auth, dashboard, dossiers, fields, pages, queue, uploads
+from review_ui.routers import auth, dashboard, dossiers, fields, pages, queue, uploads, users
 from review_ui.routers.api import docs as api_docs
 from review_ui.routers.api import dossiers as api_dossiers
 from review_ui.routers.api import fields as api_fields
@@ -85,6 +85,7 @@ def create_app(
         pages.router,
         dashboard.router,
         uploads.router,
+        users.router,
         api_dossiers.router,
         api_fields.router,
         api_records.router,

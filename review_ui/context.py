@@ -52,6 +52,7 @@ class AppContext:
                 try:
                     with self.sessions() as db:
                         self._sync(db)
+                        self.unit_counts(db, refresh_after=self.counts_ttl / 2)
                 except Exception:  # a failing sync must not kill the loop; the next round retries
                     log.exception("queue index sync failed")
                 self._stop.wait(self.queue_sync_interval)
@@ -81,6 +82,11 @@ class AppContext:
             queue_index.sync(db)
         finally:
             self._sync_lock.release()
+
+    def unit_counts(self, db: Session, *, refresh_after: float | None = None) -> queue_index.UnitCounts:
+        """Queue counts per (province, commune), shared by every user, at most ``counts_ttl`` seconds old."""
+        ttl = self.counts_ttl if refresh_after is None else refresh_after
+        return self.cached(("unit_counts",), ttl, lambda: queue_index.counts_by_unit(db))
 
     def cached(self, key: tuple[Any, ...], ttl: float, compute: Callable[[], T]) -> T:
         """``compute()``, remembered for ``ttl`` seconds under ``key`` (figures that may be a little stale)."""

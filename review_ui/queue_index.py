@@ -20,7 +20,7 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, and_, case, delete, func, insert, literal, select, union
 from sqlalchemy.orm import Session
 
-from review_ui.access import scope_condition
+from review_ui.access import in_scope, scope_condition
 from review_ui.tables import QueueRow, ReviewStateRow
 from storage.tables import Base, DossierRow, FieldRow, utcnow
 
@@ -238,6 +238,39 @@ def queue_counts(db: Session, p: Any, *, commune: str | None = None, field: str 
     ).one()
     keys = ("open", "flagged", "failed", "mismatches", "to_approve")
     return {k: int(v or 0) for k, v in zip(keys, row, strict=True)}
+
+
+UnitCounts = dict[tuple[str | None, str | None], dict[str, int]]
+COUNT_KEYS = ("open", "flagged", "failed", "mismatches", "to_approve")
+
+
+def counts_by_unit(db: Session) -> UnitCounts:
+    """The queue counts of every (province, commune), in one grouped query over the open dossiers."""
+    q = QUEUE.c
+    rows = db.execute(
+        select(
+            q.province,
+            q.commune,
+            func.count(),
+            func.sum(case((q.flagged > 0, 1), else_=0)),
+            func.sum(case((q.failed > 0, 1), else_=0)),
+            func.sum(case((q.mismatches > 0, 1), else_=0)),
+            func.sum(case((q.flagged == 0, 1), else_=0)),
+        )
+        .where(q.open == 1)
+        .group_by(q.province, q.commune)
+    )
+    return {(r[0], r[1]): {k: int(v or 0) for k, v in zip(COUNT_KEYS, r[2:], strict=True)} for r in rows}
+
+
+def sum_counts(units: UnitCounts, p: Any, commune: str | None = None) -> dict[str, int]:
+    """The counts a principal sees (its communes, optionally one of them), from ``counts_by_unit``."""
+    total = dict.fromkeys(COUNT_KEYS, 0)
+    for (province, unit_commune), counts in units.items():
+        if (commune is None or unit_commune == commune) and in_scope(p, unit_commune, province):
+            for k in COUNT_KEYS:
+                total[k] += counts[k]
+    return total
 
 
 def communes_in_scope(db: Session, p: Any) -> list[str]:

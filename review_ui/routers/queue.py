@@ -34,7 +34,10 @@ def scope_key(user: Principal) -> tuple[object, ...]:
 
 
 def queue_counts_cached(ctx: Ctx, db: Db, user: Principal, *, commune: str | None, field: str | None) -> dict[str, int]:
-    """The counts above the queue, recomputed at most every few seconds per scope and filter."""
+    """The counts above the queue: summed from the per-commune counts every scope shares (kept fresh by the
+    background loop), or for a field filter one query remembered for a few seconds."""
+    if field is None:
+        return queue_index.sum_counts(ctx.unit_counts(db), user, commune)
     return ctx.cached(
         ("counts", *scope_key(user), commune, field),
         ctx.counts_ttl,

@@ -1,6 +1,5 @@
 """``sohoa serve``: run the review web application (uvicorn) on the deployment's settings."""
 
-# ruff: noqa: PLC0415 - the app and the database load only when the command runs (lazy CLI)
 from __future__ import annotations
 
 import ipaddress
@@ -23,17 +22,13 @@ def is_loopback(host: str) -> bool:
 
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on."
-)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option(
     "--cookie-secure/--no-cookie-secure",
     default=None,
     help="Mark cookies Secure (HTTPS only). Default: on, except when listening on loopback over http.",
 )
-@click.option(
-    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn worker processes."
-)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="uvicorn worker processes.")
 def serve(host: str, port: int, cookie_secure: bool | None, workers: int) -> None:
     """Serve the review UI: queue, review beside the scan, approval, API under /api (docs at /docs)."""
     import uvicorn
@@ -52,6 +47,4 @@ def serve(host: str, port: int, cookie_secure: bool | None, workers: int) -> Non
 
     create_app(settings, cookie_secure=secure)  # migrate and make the secret key once, before forking
     os.environ["SOHOA_REVIEW_COOKIE_SECURE"] = "1" if secure else "0"
-    uvicorn.run(
-        "review_ui.asgi:app", host=host, port=port, workers=workers, log_level="info", server_header=False
-    )
+    uvicorn.run("review_ui.asgi:app", host=host, port=port, workers=workers, log_level="info", server_header=False)

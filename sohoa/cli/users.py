@@ -1,6 +1,5 @@
 """``sohoa users``: manage the review UI's accounts and API tokens from the shell."""
 
-# ruff: noqa: PLC0415 - the app and the database load only when the command runs (lazy CLI)
 from __future__ import annotations
 
 import json
@@ -35,14 +34,11 @@ def users() -> None:
     "--role",
     type=ROLE_CHOICE,
     required=True,
-    help="clerk: review own communes; reviewer: also approve; supervisor: a province and reports; "
-    "admin: everything.",
+    help="clerk: review own communes; reviewer: also approve; supervisor: a province and reports; admin: everything.",
 )
 @click.option("--commune", "communes", multiple=True, help="A commune the user may see (repeat for more).")
 @click.option("--province", default=None, help="The province a supervisor oversees.")
-@click.option(
-    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
-)
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
 def add(name: str, role: str, communes: tuple[str, ...], province: str | None, password_stdin: bool) -> None:
     """Add the account NAME (the password is prompted for, or read with --password-stdin)."""
     from review_ui.accounts import create_user
@@ -68,9 +64,7 @@ def list_cmd() -> None:
     with _db() as db:
         for u in list_users(db):
             communes = ", ".join(json.loads(u.communes_json or "[]"))
-            click.echo(
-                f"{u.name}\t{u.role}\t{communes}\t{u.province or ''}\t{'locked' if u.locked_until else ''}"
-            )
+            click.echo(f"{u.name}\t{u.role}\t{communes}\t{u.province or ''}\t{'locked' if u.locked_until else ''}")
 
 
 @users.command("token")

@@ -64,9 +64,7 @@ def seed_world(repo: Repository, store: LocalObjectStore) -> dict[str, Seed]:
     seeds["B1"] = store_dossier(
         repo, store, "d-b1", COMMUNE_B, PROVINCE, person(3), {"plate_number": ("plate grammar",)}
     )
-    seeds["C1"] = store_dossier(
-        repo, store, "d-c1", COMMUNE_C, OTHER_PROVINCE, person(4), {"engine_number": ()}
-    )
+    seeds["C1"] = store_dossier(repo, store, "d-c1", COMMUNE_C, OTHER_PROVINCE, person(4), {"engine_number": ()})
     return seeds
 
 
@@ -109,9 +107,7 @@ def env(template_dir: Path, tmp_path: Path) -> Iterator[Env]:
 
 def client(env: Env) -> TestClient:
     """A browser-like client (HTTPS, HTML accepted, no redirects followed)."""
-    return TestClient(
-        env.app, base_url="https://testserver", follow_redirects=False, headers={"accept": "text/html"}
-    )
+    return TestClient(env.app, base_url="https://testserver", follow_redirects=False, headers={"accept": "text/html"})
 
 
 def login(env: Env, name: str, password: str = PASSWORD) -> tuple[TestClient, str]:

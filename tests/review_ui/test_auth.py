@@ -41,14 +41,10 @@ def test_login_rotates_session_and_planted_cookie_is_useless(env: Env) -> None:
     assert as_cookie(env, "attacker-chosen-session-id").get("/queue").status_code == 303  # not logged in
     assert as_cookie(env, first).get("/queue").status_code == 200
     again = as_cookie(env, first)
-    r = again.post(
-        "/login", data={"username": "clerk_a", "password": PASSWORD, "csrf_token": login_token(again)}
-    )
+    r = again.post("/login", data={"username": "clerk_a", "password": PASSWORD, "csrf_token": login_token(again)})
     second = r.cookies.get("sohoa_session")
     assert second and second != first
-    assert (
-        as_cookie(env, first).get("/queue").status_code == 303
-    )  # the previous session ended at the new login
+    assert as_cookie(env, first).get("/queue").status_code == 303  # the previous session ended at the new login
     assert as_cookie(env, second).get("/queue").status_code == 200
 
 
@@ -65,9 +61,7 @@ def test_login_without_or_with_foreign_csrf_token_is_refused(env: Env) -> None:
 def test_lockout_after_five_failures_even_with_right_password(env: Env) -> None:
     c = client(env)
     for _ in range(5):
-        r = c.post(
-            "/login", data={"username": "rev_a", "password": "wrong password!", "csrf_token": login_token(c)}
-        )
+        r = c.post("/login", data={"username": "rev_a", "password": "wrong password!", "csrf_token": login_token(c)})
         assert r.status_code == 401
     r = c.post("/login", data={"username": "rev_a", "password": PASSWORD, "csrf_token": login_token(c)})
     assert r.status_code == 401 and "locked" in r.text
@@ -105,9 +99,7 @@ def test_logout_kills_session_and_its_csrf_token(env: Env) -> None:
     cookie = c.cookies.get("sohoa_session")
     assert c.post("/logout", data={"csrf_token": token}).status_code == 303
     replay = as_cookie(env, cookie)
-    r = replay.post(
-        "/dossiers/d-a1/approve", data={"csrf_token": token}, headers={"accept": "application/json"}
-    )
+    r = replay.post("/dossiers/d-a1/approve", data={"csrf_token": token}, headers={"accept": "application/json"})
     assert r.status_code == 401
 
 

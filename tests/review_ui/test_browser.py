@@ -68,9 +68,7 @@ def test_clerk_clears_a_dossier_with_the_keyboard_only(server: str, env: Env) ->
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         csp_errors: list[str] = []
-        page.on(
-            "console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None
-        )
+        page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
         try:
             page.goto(f"{server}/login")
             page.keyboard.type("rev_a")  # the user name field has autofocus

@@ -22,14 +22,24 @@ from .test_browser import free_port
 
 def test_users_add_list_and_token(_isolated_data_dir: Path) -> None:
     runner = CliRunner()
-    r = runner.invoke(cli, ["users", "add", "lan", "--role", "clerk", "--commune", "Phường Hoàn Kiếm",
-                            "--password-stdin"], input="a long enough password\n")
+    r = runner.invoke(
+        cli,
+        ["users", "add", "lan", "--role", "clerk", "--commune", "Phường Hoàn Kiếm", "--password-stdin"],
+        input="a long enough password\n",
+    )
     assert r.exit_code == 0, r.output
-    again = runner.invoke(cli, ["users", "add", "lan", "--role", "clerk", "--commune", "X", "--password-stdin"],
-                          input="a long enough password\n")
+    again = runner.invoke(
+        cli,
+        ["users", "add", "lan", "--role", "clerk", "--commune", "X", "--password-stdin"],
+        input="a long enough password\n",
+    )
     assert again.exit_code != 0
-    assert runner.invoke(cli, ["users", "add", "bad", "--role", "clerk", "--password-stdin"],
-                         input="a long enough password\n").exit_code == 2  # a clerk needs a commune
+    assert (
+        runner.invoke(
+            cli, ["users", "add", "bad", "--role", "clerk", "--password-stdin"], input="a long enough password\n"
+        ).exit_code
+        == 2
+    )  # a clerk needs a commune
     listed = runner.invoke(cli, ["users", "list"])
     assert "lan\tclerk\tPhường Hoàn Kiếm" in listed.output
     token = runner.invoke(cli, ["users", "token", "registry"]).output.strip()
@@ -45,8 +55,9 @@ def test_sohoa_serve_answers_on_loopback_with_a_private_generated_key(_isolated_
     port = free_port()
     env = {**os.environ, "SOHOA_DATA_DIR": str(_isolated_data_dir)}
     sohoa = Path(sys.executable).with_name("sohoa")
-    proc = subprocess.Popen([str(sohoa), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(sohoa), "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

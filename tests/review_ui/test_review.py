@@ -37,9 +37,7 @@ def put(c, token: str, dossier_id: str, name: str, value: str | None, version: i
 
 def audit_rows(env: Env, dossier_id: str) -> list[AuditRow]:
     with env.db() as db:
-        return list(
-            db.scalars(select(AuditRow).where(AuditRow.dossier_id == dossier_id).order_by(AuditRow.id))
-        )
+        return list(db.scalars(select(AuditRow).where(AuditRow.dossier_id == dossier_id).order_by(AuditRow.id)))
 
 
 @pytest.mark.parametrize(
@@ -87,16 +85,12 @@ def test_roles_clerk_may_not_approve_or_see_reports(env: Env) -> None:
     assert c.post("/api/dossiers/d-a2/approve", json={}, headers=api(c, token)).status_code == 403
     assert c.get("/dashboard").status_code == 403
     r, rtoken = login(env, "rev_a")
-    assert (
-        r.post("/api/dossiers/d-a2/approve", json={}, headers=api(r, rtoken)).json()["status"] == "approved"
-    )
+    assert r.post("/api/dossiers/d-a2/approve", json={}, headers=api(r, rtoken)).json()["status"] == "approved"
 
 
 def test_live_validator_reports_a_bad_vin_check_digit(env: Env) -> None:
     c, token = login(env, "clerk_a")
-    bad = c.post(
-        "/api/fields/validate", json={"field": "chassis_number", "value": BAD_VIN}, headers=api(c, token)
-    )
+    bad = c.post("/api/fields/validate", json={"field": "chassis_number", "value": BAD_VIN}, headers=api(c, token))
     assert bad.status_code == 200
     body = bad.json()
     assert body["ok"] is False and any("check" in m.lower() for m in body["messages"])
@@ -112,9 +106,7 @@ def test_saving_an_invalid_value_needs_confirmation(env: Env) -> None:
     c, token = login(env, "clerk_a")
     r = put(c, token, "d-a1", "chassis_number", BAD_VIN, 1)
     assert r.status_code == 422 and "check" in r.json()["detail"].lower()
-    form = c.post(
-        "/dossiers/d-a1/fields/chassis_number", data={"value": BAD_VIN, "version": "1", "csrf_token": token}
-    )
+    form = c.post("/dossiers/d-a1/fields/chassis_number", data={"value": BAD_VIN, "version": "1", "csrf_token": token})
     assert form.status_code == 422 and 'name="confirm"' in form.text
     confirmed = c.post(
         "/dossiers/d-a1/fields/chassis_number",
@@ -132,9 +124,7 @@ def test_save_records_reviewed_value_bumps_version_and_audits(env: Env) -> None:
     r = put(c, token, "d-a1", "chassis_number", GOOD_VIN.lower(), 1)
     assert r.status_code == 200
     body = r.json()
-    assert (
-        body["value"] == GOOD_VIN and body["reviewed"] and not body["needs_review"] and body["version"] == 2
-    )
+    assert body["value"] == GOOD_VIN and body["reviewed"] and not body["needs_review"] and body["version"] == 2
     rows = [a for a in audit_rows(env, "d-a1") if a.action != "view"]
     assert len(rows) == 1
     a = rows[0]
@@ -225,16 +215,11 @@ def test_read_only_token_reads_approved_records_and_cannot_write(env: Env) -> No
     )
     assert machine.post("/api/dossiers/d-a3/approve", json={}, headers=auth).status_code == 403
     assert (
-        machine.post(
-            "/api/fields/validate", json={"field": "chassis_number", "value": "X"}, headers=auth
-        ).status_code
+        machine.post("/api/fields/validate", json={"field": "chassis_number", "value": "X"}, headers=auth).status_code
         == 403
     )
     assert machine.get("/api/queue", headers=auth).status_code == 403
-    assert (
-        machine.get("/api/records", headers={**JSON, "authorization": "Bearer sohoa_forged"}).status_code
-        == 401
-    )
+    assert machine.get("/api/records", headers={**JSON, "authorization": "Bearer sohoa_forged"}).status_code == 401
     with env.db() as db:
         assert db.get(FieldRow, ("d-a1", "chassis_number")).value == BAD_VIN
 
@@ -293,9 +278,7 @@ def test_queue_index_follows_pipeline_writes(env: Env) -> None:
 
 def test_rescan_request_puts_the_dossier_on_the_rescan_list(env: Env) -> None:
     c, token = login(env, "clerk_a")
-    r = c.post(
-        "/dossiers/d-a2/pages/1/rescan", data={"reason": "trang bị mờ, thiếu góc", "csrf_token": token}
-    )
+    r = c.post("/dossiers/d-a2/pages/1/rescan", data={"reason": "trang bị mờ, thiếu góc", "csrf_token": token})
     assert r.status_code == 303
     page = c.get("/rescans").text
     assert "d-a2" in page and "trang bị mờ, thiếu góc" in page
@@ -344,13 +327,9 @@ def test_vietnamese_by_default_english_on_request(env: Env) -> None:
 def test_upload_size_limit_and_type_check(env: Env) -> None:
     env.app = create_app(env.settings, cookie_secure=True, max_upload_bytes=4096)
     c, token = login(env, "clerk_a")
-    big = c.post(
-        "/upload", data={"csrf_token": token}, files={"scan": ("a.png", b"\x89PNG\r\n\x1a\n" + b"0" * 9000)}
-    )
+    big = c.post("/upload", data={"csrf_token": token}, files={"scan": ("a.png", b"\x89PNG\r\n\x1a\n" + b"0" * 9000)})
     assert big.status_code == 413
-    html = c.post(
-        "/upload", data={"csrf_token": token}, files={"scan": ("scan.jpg", b"<html>not a scan</html>")}
-    )
+    html = c.post("/upload", data={"csrf_token": token}, files={"scan": ("scan.jpg", b"<html>not a scan</html>")})
     assert html.status_code == 422
     ok = c.post(
         "/upload",
@@ -391,3 +370,26 @@ def test_live_validation_runs_the_pipelines_cross_field_checks_for_a_dossier(env
         headers=api(c, token),
     )
     assert other.status_code == 404  # another commune's dossier is not a validation oracle
+
+
+def test_admin_adds_a_user_in_the_ui_and_others_may_not(env: Env) -> None:
+    clerk, ctoken = login(env, "clerk_a")
+    assert clerk.get("/admin/users").status_code == 403
+    form = {"name": "mai", "password": "another long password", "role": "clerk", "communes": "Phường Ba Đình",
+            "csrf_token": ctoken}
+    assert clerk.post("/admin/users", data=form).status_code == 403
+    admin, token = login(env, "admin")
+    r = admin.post("/admin/users", data=form | {"csrf_token": token})
+    assert r.status_code == 200 and "mai" in r.text
+    assert admin.post("/admin/users", data=form | {"csrf_token": token}).status_code == 409
+    mai, _ = login(env, "mai", "another long password")
+    assert mai.get("/dossiers/d-b1").status_code == 200 and mai.get("/dossiers/d-a1").status_code == 404
+
+
+def test_dashboard_draws_campaign_figures_for_the_supervisors_province(env: Env) -> None:
+    sup, _ = login(env, "sup")
+    page = sup.get("/dashboard").text
+    assert "<svg" in page and "Phường Hoàn Kiếm" in page and "Phường Ba Đình" in page
+    assert "Xã Sóc Sơn" not in page  # another province
+    admin, _ = login(env, "admin")
+    assert "Xã Sóc Sơn" in admin.get("/dashboard").text
