@@ -57,8 +57,11 @@ def ink_points(gray: np.ndarray, dpi: int) -> InkPoints | None:
     """Text-sized ink of ``gray`` (already downscaled, ``dpi`` its resolution), or None without text."""
     mask = ink_mask(gray, dpi).astype(np.uint8)
     _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    heights, areas = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
-    keep = (heights <= gray.shape[0] / 15) & (areas >= 3)
+    left, top = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    widths, heights, areas = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_AREA]
+    h, w = gray.shape
+    on_edge = (left == 0) | (top == 0) | (left + widths == w) | (top + heights == h)  # scanner frame, shadows
+    keep = (heights <= h / 15) & (areas >= 3) & ~on_edge
     keep[0] = False
     kept = int(keep.sum())
     ys, xs = np.nonzero(keep[labels])

@@ -25,6 +25,7 @@ import numpy as np
 
 from ocr import tesseract
 from ocr.deskew import InkPoints, best_angle, ink_points, small_copy
+from ocr.raster import flatten_background
 from sohoa.context import StageContext
 from sohoa.errors import ToolError
 from sohoa.model import PageWork
@@ -37,6 +38,7 @@ SHAPE_MIN_MASS = 0.05  # share of the line ink outside the x-height band needed 
 OSD_SURE = 3.0  # OSD confidence above which its answer is taken (when it agrees with the line axis)
 AXIS_SURE = 1.5  # ratio of the two axes' profile scores above which the line axis is clear
 READ_DPI = 150  # resolution of the copy read to compare candidate orientations
+READ_MARGIN = 0.05  # difference of mean word confidence that settles the comparison
 
 
 def turn(image: np.ndarray, clockwise: int) -> np.ndarray:
@@ -117,8 +119,8 @@ def _osd(gray: np.ndarray, dpi: int, ctx: StageContext) -> tuple[int, float] | N
         return None
 
 
-def _by_reading(gray: np.ndarray, dpi: int, candidates: tuple[int, int], ctx: StageContext) -> int:
-    """The candidate rotation whose reading has the higher mean word confidence."""
+def _reading_scores(gray: np.ndarray, dpi: int, candidates: tuple[int, int], ctx: StageContext) -> dict[int, float]:
+    """Mean word confidence (0 when no word is read) of the page read at each candidate rotation."""
     scale = min(1.0, READ_DPI / dpi)
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
     scores = {}
@@ -128,7 +130,17 @@ def _by_reading(gray: np.ndarray, dpi: int, candidates: tuple[int, int], ctx: St
         )
         scores[rotation] = conf if words else 0.0
     log.debug("orientation by reading: %s", scores)
-    return max(candidates, key=lambda r: scores[r])
+    return scores
+
+
+def _weak_guess(evidence: LineEvidence, osd: tuple[int, float] | None) -> int:
+    """When nothing is sure: OSD's answer if it fits the line axis, else the shape's lean, else no turn."""
+    first, second = evidence.candidates
+    if osd is not None and osd[0] in evidence.candidates:
+        return osd[0]
+    if evidence.shape:
+        return first if evidence.shape > 0 else second
+    return first
 
 
 def find_rotation(image: np.ndarray, dpi: int, ctx: StageContext) -> int:
@@ -141,14 +153,15 @@ def find_rotation(image: np.ndarray, dpi: int, ctx: StageContext) -> int:
     if evidence.shape is not None and abs(evidence.shape) >= SHAPE_SURE:
         log.debug("orientation by line shape (%.2f over %d lines)", evidence.shape, evidence.lines)
         return first if evidence.shape > 0 else second
-    osd = _osd(gray, dpi_small, ctx)
-    if osd is not None:
-        rotation, confidence = osd
-        if confidence >= OSD_SURE and (rotation in evidence.candidates or evidence.clarity < AXIS_SURE):
-            log.debug("orientation by OSD (%d°, confidence %.1f)", rotation, confidence)
-            return rotation
-        log.debug("OSD %d° at confidence %.1f not taken (line axis %s)", rotation, confidence, evidence.axis)
-    return _by_reading(gray, dpi_small, evidence.candidates, ctx)
+    flat = flatten_background(gray, dpi_small)  # Tesseract reads grey cards and shadows badly
+    osd = _osd(flat, dpi_small, ctx)
+    if osd is not None and osd[1] >= OSD_SURE and (osd[0] in evidence.candidates or evidence.clarity < AXIS_SURE):
+        log.debug("orientation by OSD (%d°, confidence %.1f)", *osd)
+        return osd[0]
+    scores = _reading_scores(flat, dpi_small, evidence.candidates, ctx)
+    if abs(scores[first] - scores[second]) >= READ_MARGIN:
+        return first if scores[first] > scores[second] else second
+    return _weak_guess(evidence, osd)
 
 
 def upright(work: PageWork, ctx: StageContext) -> PageWork:
