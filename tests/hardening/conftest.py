@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import resource
 import shutil
@@ -55,16 +56,21 @@ def hostile_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def tiny_batch(folder: Path, n: int = 3) -> list[Path]:
-    """``n`` distinct one-page 100 DPI PDF dossiers."""
+def tiny_batch(folder: Path, pages: tuple[int, ...] = (1, 2, 1)) -> dict[Path, int]:
+    """Distinct 100 DPI PDF dossiers with the given page counts; path -> pages."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in range(n):
-        path = folder / f"ho-so-{i + 1}.pdf"
-        image = make_corpus.text_image(100, f"ho so so {i + 1}")
-        image.save(path, format="PDF", resolution=100.0)
-        paths.append(path)
-    return paths
+    out = {}
+    for i, count in enumerate(pages, start=1):
+        path = folder / f"ho-so-{i}.pdf"
+        images = [make_corpus.text_image(100, f"ho so {i} trang {j + 1}") for j in range(count)]
+        images[0].save(path, format="PDF", save_all=True, append_images=images[1:], resolution=100.0)
+        out[path] = count
+    return out
+
+
+def expected_by_sha(batch: dict[Path, int]) -> dict[str, int]:
+    """Page count per source SHA-256."""
+    return {hashlib.sha256(path.read_bytes()).hexdigest(): n for path, n in batch.items()}
 
 
 @dataclass
