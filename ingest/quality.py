@@ -1,16 +1,23 @@
 """Scan quality of one page: sharpness, contrast, resolution, and whether to rescan.
 
-Scores are measured where the page has content: the page is cut into tiles of
-about 1/5 inch and only tiles holding ink edges count, so a sparse form page is
-not called "low contrast" for its white margins. Sharpness is the variance of the
-Laplacian on the page brought to a 300 DPI scale, lightly smoothed against
-scanner noise and stretched to full contrast,
-so it measures focus alone and compares across resolutions and paper tones.
+Scores are measured where the page has content: the page, brought to a 300 DPI
+scale, is cut into tiles of about 1/5 inch and only tiles holding ink count, so a
+sparse form page is not called "low contrast" for its white margins.
+
+- ``sharpness`` (reported) is the variance of the Laplacian over those tiles, lightly
+  smoothed against scanner noise and scaled as if grey levels p5..p95 spanned 0..255.
+  It depends on what the page holds as well as on focus: measured on generated
+  dossier pages, clean ID-card and certificate copies score as low as blurred forms.
+- "blurred" is therefore decided by the edge width: the Gaussian sigma that explains
+  the steepest grey-level slope of each strongly contrasted tile (a step of height C
+  blurred by sigma has a largest slope of C / (sigma * sqrt(2 pi))), the median over
+  tiles. It measures focus whatever the font, the page type or the ink contrast.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 
 import cv2
 import numpy as np
@@ -23,17 +30,21 @@ REFERENCE_DPI = 300
 TILE_PX = 64  # at 300 DPI: ~0.21 in, about one text line high
 CONTENT_TILE_STD = 6.0  # grey-level std above scanner noise on blank paper (median-filtered)
 MIN_CONTENT_TILES = 4
-# Thresholds picked from measurements on generated A4 pages of Vietnamese text (tests/ingest/pagegen.py),
-# Gaussian blur sigma in 300 DPI pixels, noise sigma in grey levels:
-#   sharpness: clean 300/200/150 DPI 351/290/292, clean + noise 12: 342, grey paper: 340,
-#              blur 1.0: 243, blur 1.5: 161 (at 150 DPI: 152), blur 2: 103 (+ noise 12: 109), blur 3: 43.
-#   contrast:  clean 255 (grey paper 185, blur 3 128); faded ink on grey paper 100/80/60/40 -> 100/80/60/40.
-# The blur threshold sits between sigma 1.0 and 1.5, with a margin below the clean 150 DPI page; the
-# contrast threshold sits between the 80 and 60 levels. Neither is yet tuned against OCR accuracy.
-BLUR_SHARPNESS = 200.0
+NOISE_SIGMA = 1.0  # Gaussian pre-smoothing (300 DPI px) so scanner noise doesn't pass for sharp edges
+STRONG_EDGE_SHARE = 0.5  # edge tiles: local contrast at least half the page's 90th percentile
+# Thresholds from measurements (edge width in 300 DPI pixels, pre-smoothing included; blur = Gaussian
+# sigma in 300 DPI pixels; contrast = p95 - p5 grey levels):
+#   generated text pages (tests/ingest/pagegen.py): clean 300/200/150 DPI 1.21/1.24/1.37, + noise 12
+#     1.23; blur 1.0: 1.50, 1.5: 1.72, 2.0: 1.98 (at 200 DPI 2.01), 3.0: 2.60.
+#     contrast: clean 255, grey paper 185, faded ink 100/80/60/40 -> 100/80/60/40.
+#   `sohoa samples` dossiers (56 pages, seed 11): clean 1.25-1.36 (contrast 144-213); fair 1.32-2.20,
+#     rising with their blur; poor 1.48-2.39 (contrast 47-92).
+# "blurred" from 1.7: no clean page, the fair pages blurred by 1.3 px or more, 7 of 8 poor pages,
+# synthetic blur from 1.5 px. "low contrast" under 75 levels: between faded 80 and 60. Neither is
+# yet tuned against OCR accuracy.
+BLUR_EDGE_WIDTH = 1.7
 LOW_CONTRAST = 75.0
 MIN_DPI = 150
-NOISE_SIGMA = 1.0  # Gaussian pre-smoothing (300 DPI px) so scanner noise doesn't pass for sharp edges
 
 
 def assess(image: np.ndarray, dpi: int) -> Quality:
@@ -46,8 +57,9 @@ def assess(image: np.ndarray, dpi: int) -> Quality:
     has_content = int(keep.sum()) >= MIN_CONTENT_TILES
     low, high = _percentiles(_tile_pixels(grey, keep) if has_content else grey, 5, 95)
     contrast = high - low
-    sharpness = _sharpness(grey, keep, high - low) if has_content else 0.0
-    reasons = _reasons(sharpness, contrast, dpi, has_content=has_content)
+    sharpness, width = _focus(grey, keep, contrast) if has_content else (0.0, 0.0)
+    log.debug("quality: sharpness %.1f, edge width %.2f px, contrast %.0f, %d DPI", sharpness, width, contrast, dpi)
+    reasons = _reasons(width, contrast, dpi, has_content=has_content)
     return Quality(
         sharpness=round(sharpness, 2),
         contrast=round(contrast, 2),
@@ -57,9 +69,19 @@ def assess(image: np.ndarray, dpi: int) -> Quality:
     )
 
 
-def _reasons(sharpness: float, contrast: float, dpi: int, *, has_content: bool) -> tuple[str, ...]:
+def edge_width(image: np.ndarray, dpi: int) -> float:
+    """The page's blur as a Gaussian sigma in 300 DPI pixels (0.0 for a page without ink)."""
+    grey = _at_reference_dpi(_grey(image), dpi)
+    keep = _content_tiles(grey)
+    if int(keep.sum()) < MIN_CONTENT_TILES:
+        return 0.0
+    low, high = _percentiles(_tile_pixels(grey, keep), 5, 95)
+    return _focus(grey, keep, high - low)[1]
+
+
+def _reasons(width: float, contrast: float, dpi: int, *, has_content: bool) -> tuple[str, ...]:
     reasons = []
-    if has_content and sharpness < BLUR_SHARPNESS:
+    if has_content and width > BLUR_EDGE_WIDTH:
         reasons.append("blurred")
     if has_content and contrast < LOW_CONTRAST:
         reasons.append("low contrast")
@@ -113,13 +135,30 @@ def _percentiles(pixels: np.ndarray, low: float, high: float) -> tuple[float, fl
     return float(first), float(last)
 
 
-def _sharpness(grey: np.ndarray, keep: np.ndarray, span: float) -> float:
-    """Variance of the Laplacian over content tiles, as if grey levels p5..p95 spanned 0..255.
-
-    The Laplacian is linear, so stretching the grey levels scales its variance by
-    ``(255 / span)²``; the page itself is never stretched.
-    """
+def _focus(grey: np.ndarray, keep: np.ndarray, span: float) -> tuple[float, float]:
+    """(sharpness, edge width) of the content tiles; see the module docstring."""
     smooth = cv2.GaussianBlur(grey.astype(np.float32), (0, 0), NOISE_SIGMA)
     laplacian = cv2.Laplacian(smooth, cv2.CV_32F, ksize=1)
-    variance = float(_tile_pixels(laplacian, keep).var(dtype=np.float64))
-    return variance * (255.0 / max(span, 1.0)) ** 2
+    # The Laplacian is linear: stretching grey levels p5..p95 to 0..255 scales its variance by (255/span)^2.
+    sharpness = float(_tile_pixels(laplacian, keep).var(dtype=np.float64)) * (255.0 / max(span, 1.0)) ** 2
+    return sharpness, _edge_width(smooth, keep)
+
+
+def _edge_width(smooth: np.ndarray, keep: np.ndarray) -> float:
+    """Median over strongly contrasted tiles of local contrast / (sqrt(2 pi) * steepest slope)."""
+    # Steepest slope along x or y (text strokes are mostly upright or level), in grey levels per pixel:
+    # the 3x3 Sobel kernel weighs a unit slope 8; uint8 saturates at 255, far above a blurred step's slope.
+    across = cv2.convertScaleAbs(cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3), alpha=1 / 8)
+    down = cv2.convertScaleAbs(cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3), alpha=1 / 8)
+    steepest = _tile_reduce(cv2.max(across, down), np.maximum).astype(np.float32)
+    local = _tile_reduce(smooth, np.maximum) - _tile_reduce(smooth, np.minimum)
+    strong = keep & (local >= STRONG_EDGE_SHARE * float(np.percentile(local[keep], 90)))
+    widths = local[strong] / (math.sqrt(2 * math.pi) * np.maximum(steepest[strong], 1e-3))
+    return float(np.median(widths)) if widths.size else 0.0
+
+
+def _tile_reduce(image: np.ndarray, reduce: np.ufunc) -> np.ndarray:
+    """Per-tile reduction (max, min) over the TILE_PX grid."""
+    rows, cols = image.shape[0] // TILE_PX, image.shape[1] // TILE_PX
+    blocks = image[: rows * TILE_PX, : cols * TILE_PX].reshape(rows, TILE_PX, cols, TILE_PX)
+    return np.asarray(reduce.reduce(reduce.reduce(blocks, axis=3), axis=1))
