@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, case, func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from reconcile.bulk import bulk_session, delete_in, insert_many
@@ -35,6 +36,7 @@ from reconcile.compare import (
 from reconcile.importer import ImportReport, import_file
 from reconcile.match import CHUNK, Candidates, Record, population_candidates, registry_candidates
 from reconcile.tables import Reconciliation, ReconciliationResult, utcnow
+from sohoa.errors import StorageError
 from sohoa.model import FieldValue
 from storage.tables import Base
 
@@ -118,9 +120,17 @@ def _batches(records: Iterable[tuple[Any, ...]], size: int) -> Iterator[list[Rec
         yield [(r[0], _values(r[1])) for r in chunk]
 
 
+#: the record fields a source is looked up by, and the note when none was read
+LOOKUP_KEYS = {
+    REGISTRY: (("chassis_number", "engine_number", "plate_number"), "no chassis, engine or plate number on paper"),
+    POPULATION: (("owner_id_number",), "no ID number on paper"),
+}
+
+
 def _judge(source: str, record: Mapping[str, str | None], found: Candidates) -> Comparison:
     if not found.rows:
-        return Comparison(source, "missing")
+        keys, note = LOOKUP_KEYS[source]
+        return Comparison(source, "missing", notes=() if any(record.get(k) for k in keys) else (note,))
     if len(found.rows) > 1:
         return Comparison(
             source,
@@ -214,8 +224,16 @@ def reconcile_all(
     with bulk_session(session):
         for chunk in batches:
             results = reconcile_batch(session, chunk)
-            overall = _store(session, results)
-            session.commit()
+            try:
+                overall = _store(session, results)
+                session.commit()
+            except SQLAlchemyError as e:
+                session.rollback()
+                first = chunk[0][0]
+                raise StorageError(
+                    f"storing the results of the batch from dossier {first} failed ({type(e).__name__}); "
+                    "earlier batches are kept"
+                ) from e
             summary.add(results, overall)
             if progress:
                 progress(len(chunk))

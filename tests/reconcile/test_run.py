@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from reconcile.importer import COLUMNS, load_rows
 from reconcile.run import import_and_reconcile, reconcile_all, reconciliation_for
 from reconcile.tables import Reconciliation, ReconciliationResult
+from sohoa.errors import StorageError
 from sohoa.export import export_records
 from storage.db import session_factory
 from storage.repository import Repository
@@ -148,3 +149,26 @@ def test_records_from_the_repository(session: Session, world: World, db_url: str
     assert summary.records == len(world.cases)
     case = world.case("no_diacritics")
     assert reconciliation_for(session, case.dossier_id)["status"] == "ok"
+
+
+def test_a_record_without_keys_is_missing_and_says_why(session: Session, world: World) -> None:
+    _load_world(session, world)
+    record = dict(world.case("match").record) | {
+        "chassis_number": None,
+        "engine_number": None,
+        "plate_number": None,
+        "owner_id_number": None,
+    }
+    with pytest.raises(StorageError, match="from dossier d-nokeys failed"):  # not a stored dossier
+        reconcile_all(session, [("d-nokeys", record)])
+    store_records(session, {"d-nokeys": record})
+    reconcile_all(session, [("d-nokeys", record)])
+    got = reconciliation_for(session, "d-nokeys")
+    assert got["registry"] == {
+        "verdict": "missing",
+        "matched_by": None,
+        "candidates": 0,
+        "differences": [],
+        "notes": ["no chassis, engine or plate number on paper"],
+    }
+    assert got["population"]["notes"] == ["no ID number on paper"]
