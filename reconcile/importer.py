@@ -22,12 +22,13 @@ from typing import Any
 from openpyxl import load_workbook
 from sqlalchemy import MetaData, Table, create_engine, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from reconcile.bulk import bulk_session, upsert_many
 from reconcile.keys import chassis_tail, identifier_key
 from reconcile.tables import ElectronicImport, PopulationRow, RegistryRow, utcnow
-from sohoa.errors import InputRejected, UsageError
+from sohoa.errors import InputRejected, StorageError, UsageError
 
 log = logging.getLogger(__name__)
 
@@ -303,8 +304,8 @@ def load_rows(
             pending[row[key]] = row  # a key seen twice in one batch: the later line wins, as in a re-import
             report.rows_loaded += 1
             if len(pending) >= batch:
-                _flush(session, kind, pending)
-        _flush(session, kind, pending)
+                _flush(session, kind, pending, source)
+        _flush(session, kind, pending, source)
     _finish(session, log_row, report)
     return report
 
@@ -315,11 +316,19 @@ def _reject(report: ImportReport, source: str, line: int, reason: str) -> None:
         log.warning("%s: line %d skipped: %s", source, line, reason)
 
 
-def _flush(session: Session, kind: str, pending: dict[str, dict[str, Any]]) -> None:
-    if pending:
+def _flush(session: Session, kind: str, pending: dict[str, dict[str, Any]], source: str) -> None:
+    """Upsert and commit one batch; a failed write is rolled back whole (earlier batches stay)."""
+    if not pending:
+        return
+    try:
         _upsert(session, kind, list(pending.values()))
         session.commit()
-        pending.clear()
+    except SQLAlchemyError as e:
+        session.rollback()
+        raise StorageError(
+            f"writing a batch of {kind} rows failed ({type(e).__name__}); earlier batches are kept", path=source
+        ) from e
+    pending.clear()
 
 
 def _finish(session: Session, log_row: ElectronicImport, report: ImportReport) -> None:

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from reconcile.importer import COLUMNS, import_file, import_sql, load_mapping
+from reconcile.importer import COLUMNS, import_file, import_sql, load_mapping, load_rows
 from reconcile.tables import ElectronicImport, PopulationRow, RegistryRow
-from sohoa.errors import InputRejected
+from sohoa.errors import InputRejected, StorageError
 
 from .world import World
 
@@ -200,3 +200,26 @@ def test_excel_style_semicolon_csv_with_bom(session: Session, tmp_path: Path) ->
     assert (report.rows_loaded, report.errors) == (1, [])
     row = session.get(PopulationRow, "001090000001")
     assert row is not None and row.address == "Phường Hoàn Kiếm, Hà Nội" and row.birth_date == "1990-05-12"
+
+
+def test_a_failed_batch_write_is_rolled_back_whole_and_earlier_batches_stay(session: Session) -> None:
+    session.execute(
+        text(
+            "CREATE TRIGGER refuse BEFORE INSERT ON population_rows WHEN NEW.full_name = 'REFUSED' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by the database'); END"
+        )
+    )
+    session.commit()
+    rows = [
+        {
+            "id_number": f"00109000000{i}",
+            "full_name": "REFUSED" if i == 3 else f"P{i}",
+            "birth_date": "1990-01-01",
+            "address": "Hà Nội",
+        }
+        for i in range(1, 5)
+    ]
+    with pytest.raises(StorageError, match="earlier batches are kept"):
+        load_rows(session, "population", enumerate(rows, start=2), "p.csv", batch=2)
+    stored = set(session.scalars(select(PopulationRow.id_number)))
+    assert stored == {"001090000001", "001090000002"}  # batch 1 committed, batch 2 (rows 3-4) not at all
