@@ -237,14 +237,14 @@ async def worker(
                 await asyncio.sleep(rng.uniform(0, 2 * think))
 
 
-async def run_load(base: str, ids: list[str], clients: int, seconds: float, think: float) -> None:
+async def run_load(base: str, ids: list[str], clients: int, seconds: float, think: float) -> dict[str, float]:
+    """One round; returns the p50 of each page kind (for the ratio against the one-client baseline)."""
     names = [f"rev{i // 2}" if i % 2 == 0 else f"admin{i // 2}" for i in range(clients)]
     sessions = [await login(base, n) for n in names]
-    t = time.perf_counter()
-    warm = await sessions[0].get("/queue")
-    print(f"first queue request (index sync): {(time.perf_counter() - t) * 1000:.0f} ms, status {warm.status_code}")
+    await sessions[0].get("/queue")
     lat: dict[str, list[float]] = {"queue": [], "dossier": []}
     errors: list[str] = []
+    load0 = os.getloadavg()[0]
     until = time.monotonic() + seconds
     t0 = time.perf_counter()
     await asyncio.gather(*(worker(c, n, ids, until, lat, errors, think) for c, n in zip(sessions, names, strict=True)))
@@ -253,18 +253,20 @@ async def run_load(base: str, ids: list[str], clients: int, seconds: float, thin
         await c.aclose()
     total = sum(len(v) for v in lat.values())
     print(
-        f"{clients} concurrent clients (think time {think:.2f} s) for {wall:.1f} s: {total} requests, "
-        f"{total / wall:.0f} req/s, "
-        f"{len(errors)} errors"
+        f"{clients:2d} client(s), think time {think:.2f} s, {wall:.0f} s: {total} requests, {total / wall:.0f} req/s, "
+        f"{len(errors)} errors; machine load average {load0:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
+    p50 = {}
     for kind, values in lat.items():
         q = statistics.quantiles(values, n=100)
+        p50[kind] = q[49]
         print(
             f"  {kind:8s} n={len(values):6d}  p50 {q[49]:6.1f} ms  p95 {q[94]:6.1f} ms  p99 {q[98]:6.1f} ms  "
             f"{'OK' if q[94] < 100 else 'OVER'} (target p95 < 100 ms)"
         )
     if errors:
         print("  first errors:", errors[:5])
+    return p50
 
 
 def main() -> None:
@@ -297,8 +299,13 @@ def main() -> None:
             proc = start_server(data, port, workers)
             print(f"-- uvicorn with {workers} worker process(es)")
             try:
+                base = asyncio.run(run_load(f"http://127.0.0.1:{port}", ids, 1, min(args.seconds, 15), 0.0))
                 for think in thinks:
-                    asyncio.run(run_load(f"http://127.0.0.1:{port}", ids, args.clients, args.seconds, think))
+                    p50 = asyncio.run(run_load(f"http://127.0.0.1:{port}", ids, args.clients, args.seconds, think))
+                    print(
+                        "  p50 ratio to the one-client baseline: "
+                        + ", ".join(f"{k} {p50[k] / base[k]:.1f}x" for k in p50)
+                    )
             finally:
                 proc.terminate()
                 proc.wait(timeout=30)

@@ -43,6 +43,7 @@ class AppContext:
     _stop: threading.Event = field(default_factory=threading.Event, repr=False)
     _background: bool = field(default=False, repr=False)
     _cache: dict[tuple[Any, ...], tuple[float, Any]] = field(default_factory=dict, repr=False)
+    _locks: dict[tuple[Any, ...], threading.Lock] = field(default_factory=dict, repr=False)
 
     def warm_up(self) -> threading.Thread:
         """Keep the queue index in step from a background thread (requests then never pay for it)."""
@@ -89,13 +90,26 @@ class AppContext:
         return self.cached(("unit_counts",), ttl, lambda: queue_index.counts_by_unit(db))
 
     def cached(self, key: tuple[Any, ...], ttl: float, compute: Callable[[], T]) -> T:
-        """``compute()``, remembered for ``ttl`` seconds under ``key`` (figures that may be a little stale)."""
+        """``compute()``, remembered for ``ttl`` seconds under ``key`` (figures that may be a little stale).
+
+        Stale-while-revalidate: when the value is old and another thread is already recomputing it,
+        the old value is returned at once instead of piling up the same query.
+        """
         now = time.monotonic()
         hit = self._cache.get(key)
         if hit is not None and now - hit[0] < ttl:
             return hit[1]
-        value = compute()
-        if len(self._cache) > CACHE_MAX:
-            self._cache.clear()
-        self._cache[key] = (now, value)
-        return value
+        lock = self._locks.setdefault(key, threading.Lock())
+        if not lock.acquire(blocking=hit is None):
+            return hit[1]  # type: ignore[index]
+        try:
+            again = self._cache.get(key)
+            if again is not None and time.monotonic() - again[0] < ttl:
+                return again[1]  # computed by the thread we waited for
+            value = compute()
+            if len(self._cache) > CACHE_MAX:
+                self._cache.clear()
+            self._cache[key] = (time.monotonic(), value)
+            return value
+        finally:
+            lock.release()

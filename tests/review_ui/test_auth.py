@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
 
 from review_ui.secret import load_secret_key
@@ -127,3 +128,13 @@ def test_csrf_token_in_page_differs_per_session(env: Env) -> None:
     a, _ = login(env, "clerk_a")
     b, _ = login(env, "clerk_a")
     assert csrf_of(a) != csrf_of(b)
+
+
+def test_openapi_docs_are_served_locally_without_inline_script(env: Env) -> None:
+    c = client(env)
+    page = c.get("/docs")
+    assert page.status_code == 200 and "<script>" not in page.text
+    for src in re.findall(r'src="([^"]+)"', page.text):
+        assert src.startswith("/") and c.get(src).status_code == 200  # no CDN: works offline
+    paths = c.get("/openapi.json").json()["paths"]
+    assert "/api/records" in paths and "/api/fields/validate" in paths

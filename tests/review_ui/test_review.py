@@ -375,8 +375,13 @@ def test_live_validation_runs_the_pipelines_cross_field_checks_for_a_dossier(env
 def test_admin_adds_a_user_in_the_ui_and_others_may_not(env: Env) -> None:
     clerk, ctoken = login(env, "clerk_a")
     assert clerk.get("/admin/users").status_code == 403
-    form = {"name": "mai", "password": "another long password", "role": "clerk", "communes": "Phường Ba Đình",
-            "csrf_token": ctoken}
+    form = {
+        "name": "mai",
+        "password": "another long password",
+        "role": "clerk",
+        "communes": "Phường Ba Đình",
+        "csrf_token": ctoken,
+    }
     assert clerk.post("/admin/users", data=form).status_code == 403
     admin, token = login(env, "admin")
     r = admin.post("/admin/users", data=form | {"csrf_token": token})
