@@ -38,11 +38,20 @@ def text_page(
     size_in: tuple[float, float] = A4_IN,
     seed: int = 0,
 ) -> np.ndarray:
-    """A greyscale page of Vietnamese form text at ``dpi``.
+    """A greyscale page of Vietnamese form text at ``dpi`` (read-only; the same call returns the
+    same array, so tests that ask for one page twice draw it once).
 
     ``blur_sigma`` is in pixels of a 300 DPI scan (scaled to ``dpi``), so a blur means
     the same optical defect whatever the resolution.
     """
+    return _text_page(dpi, label, ink, paper, blur_sigma, noise_sigma, size_in, seed)
+
+
+@lru_cache(maxsize=12)
+def _text_page(
+    dpi: int, label: str, ink: int, paper: int, blur_sigma: float, noise_sigma: float,
+    size_in: tuple[float, float], seed: int,
+) -> np.ndarray:
     width, height = round(size_in[0] * dpi), round(size_in[1] * dpi)
     img = Image.new("L", (width, height), paper)
     draw = ImageDraw.Draw(img)
@@ -62,6 +71,7 @@ def text_page(
         rng = np.random.default_rng(seed)
         noisy = page.astype(np.float32) + rng.normal(0, noise_sigma, page.shape).astype(np.float32)
         page = np.clip(noisy, 0, 255).astype(np.uint8)
+    page.flags.writeable = False
     return page
 
 

@@ -52,7 +52,7 @@ def damaged(draw: st.DrawFn) -> tuple[str, bytes]:
     return fmt, bytes(data if cut is None else data[:cut])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=damaged())
 def test_damaged_scan_gives_pages_or_our_error(case: tuple[str, bytes]) -> None:
     fmt, data = case
