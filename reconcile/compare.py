@@ -94,12 +94,20 @@ def compare_chassis(paper: str, electronic: str) -> Outcome:
 
 
 def compare_name(paper: str, electronic: str) -> Outcome:
-    """Names in NFC, case-folded; equal only without diacritics is a match with a note."""
-    if text_key(paper) == text_key(electronic):
+    """Names in NFC, case-folded.
+
+    Equal only without diacritics is a match with the note "same without diacritics" when one side
+    was typed without any marks; when both carry marks and they differ (``ÂN``/``AN`` in otherwise
+    marked names) a diacritic-aware comparison tells them apart: a possible misread.
+    """
+    ka, kb = text_key(paper), text_key(electronic)
+    if ka == kb:
         return None, ()
     a, b = plain_key(paper), plain_key(electronic)
     if a == b:
-        return None, ("same without diacritics",)
+        if a in (ka, kb):
+            return None, ("same without diacritics",)
+        return MISREAD, ("diacritics differ",)
     return (MISREAD if near_miss(a, b) else "different name"), ()
 
 

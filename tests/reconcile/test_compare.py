@@ -78,6 +78,8 @@ def test_names_without_diacritics_match_with_a_note() -> None:
     assert compare_name("ĐỖ ĐỨC ĐẠT", "DO DUC DAT") == (None, ("same without diacritics",))
     assert compare_name("NGUYỄN VĂN AN", "TRẦN THỊ BÌNH")[0] == "different name"
     assert compare_name("NGUYỄN VĂN AN", "NGUYỄN VĂN AH")[0] == MISREAD
+    # both typed with marks, marks differ: a diacritic-aware comparison tells them apart
+    assert compare_name("NGUYỄN VĂN ÂN", "NGUYỄN VĂN AN") == (MISREAD, ("diacritics differ",))
 
 
 def test_decomposed_input_is_the_same_name() -> None:
