@@ -168,3 +168,5 @@ class _AtomicFile:
             raise StorageError(f"cannot write object {self.key!r}: {e.strerror}") from e
         finally:
             self.tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # a write in the body failed (disk full, I/O error): our error, not a raw one
+            raise StorageError(f"cannot write object {self.key!r}: {exc.strerror or exc}") from exc
