@@ -104,8 +104,12 @@ def test_object_store_going_away_fails_the_dossier_and_a_rerun_finishes(tmp_path
 def _write_locked(db: Path) -> Iterator[Callable[[], None]]:
     """Yield a function that makes another connection take the database's write lock until the block ends."""
     conn = sqlite3.connect(db, isolation_level=None)
+
+    def lock() -> None:
+        conn.execute("BEGIN EXCLUSIVE")
+
     try:
-        yield lambda: conn.execute("BEGIN EXCLUSIVE")
+        yield lock
     finally:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -137,7 +141,7 @@ def test_database_unreachable_at_start_is_one_clear_line_and_exit_1(tmp_path: Pa
     url = f"postgresql+psycopg://sohoa@127.0.0.1:{free_port()}/sohoa"  # nothing listens there
     env = {**os.environ, "SOHOA_DATA_DIR": str(tmp_path / "data"), "SOHOA_DATABASE_URL": url}
     done = subprocess.run([sys.executable, "-m", "sohoa", "run", str(tmp_path / "in"), "--workers", "1"],
-                          env=env, capture_output=True, text=True, timeout=120)
+                          check=False, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stderr
     assert "database" in done.stderr and "Traceback" not in done.stderr
     assert not list((tmp_path / "data" / "objects").rglob("*.json"))  # nothing processed blind
@@ -150,8 +154,8 @@ def test_database_unreachable_at_start_is_one_clear_line_and_exit_1(tmp_path: Pa
 def _small_tmpfs(where: Path, size: str = "32m") -> Iterator[bool]:
     """Mount a tmpfs at ``where`` if this process may (root); yield whether it did."""
     where.mkdir(parents=True)
-    mounted = os.geteuid() == 0 and subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True).returncode == 0
+    mount = ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)]
+    mounted = os.geteuid() == 0 and subprocess.run(mount, check=False, capture_output=True).returncode == 0
     try:
         yield mounted
     finally:
