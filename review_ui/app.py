@@ -36,7 +36,7 @@ from storage.factory import object_store_from_settings
 log = logging.getLogger(__name__)
 
 FORM_LIMIT = 1024 * 1024
-UPLOAD_PATHS = ("/upload", "/api/uploads")
+UPLOAD_PATHS = ("/upload",)
 
 
 def create_app(

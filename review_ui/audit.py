@@ -48,6 +48,28 @@ def record(
     log.debug("audit: %s %s on %s/%s from %s", user, action, dossier_id, field, screen)
 
 
+def record_many(db: Session, user: str, action: str, screen: str, dossier_ids: list[str]) -> None:
+    """One audit row per dossier (a list screen or an API page that shows their personal data)."""
+    if dossier_ids:
+        now = utcnow()
+        db.execute(
+            insert(AUDIT),
+            [
+                {
+                    "at": now,
+                    "user_name": user,
+                    "dossier_id": d,
+                    "field": None,
+                    "old": None,
+                    "new": None,
+                    "screen": screen[:32],
+                    "action": action[:32],
+                }
+                for d in dossier_ids
+            ],
+        )
+
+
 def history(db: Session, dossier_id: str, limit: int = 200) -> Sequence[AuditRow]:
     """The dossier's audit rows, newest first."""
     return list(

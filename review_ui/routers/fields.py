@@ -151,6 +151,8 @@ def group_page(
     chars = safe_chars(chars)
     since = dt.datetime.combine(utcnow().date(), dt.time(), dt.UTC) if day == "today" else None
     items = group_items(db, user, field, chars, since=since)
+    audit.record_many(db, user.name, "view", "group", [i.dossier_id for i in items])
+    db.commit()
     runs = {i.dossier_id: split_uncertain(i.value, i.uncertain) for i in items}
     return render(
         request,

@@ -207,6 +207,10 @@ def test_read_only_token_reads_approved_records_and_cannot_write(env: Env) -> No
     assert records.status_code == 200
     assert [i["dossier_id"] for i in records.json()["items"]] == ["d-a2"]
     assert records.json()["items"][0]["fields"]["chassis_number"] == GOOD_VIN
+    assert [(a.user_name, a.screen) for a in audit_rows(env, "d-a2") if a.action == "view"][-1] == (
+        "token:registry",
+        "api-records",
+    )
     assert (
         machine.put(
             "/api/dossiers/d-a1/fields/chassis_number", json={"value": GOOD_VIN, "version": 1}, headers=auth
@@ -290,6 +294,7 @@ def test_group_check_lists_uncertain_characters_and_saves_in_one_pass(env: Env) 
     c, token = login(env, "clerk_a")
     page = c.get("/group?field=chassis_number&chars=0ODQ")
     assert page.status_code == 200 and "d-a1" in page.text and "<mark>0</mark>" in page.text
+    assert ("clerk_a", "group") in [(a.user_name, a.screen) for a in audit_rows(env, "d-a1") if a.action == "view"]
     r = c.post(
         "/group",
         data={

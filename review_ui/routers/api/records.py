@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
+from review_ui import audit
 from review_ui.access import require, scope_condition
 from review_ui.deps import Db, User
 from review_ui.schemas import ErrorPublic, RecordPublic, RecordsPublic
@@ -59,4 +60,6 @@ def records(
         )
         for r in rows
     ]
+    audit.record_many(db, user.name, "view", "api-records", [r.id for r in rows])
+    db.commit()
     return RecordsPublic(items=items, next_after=rows[-1].id if len(rows) == limit else None)
