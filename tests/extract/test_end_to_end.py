@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from extract.classify import classify
 from extract.record import extract_with_evidence
 from sohoa.cli import cli, main
 from sohoa.cli.eval import crop_reader, run_dossier
@@ -45,7 +46,7 @@ def test_generated_dossiers_are_extracted(
             assert fields[name].value == expected[name], name
         accepted_wrong = [n for n, fv in fields.items() if not fv.needs_review and fv.value != expected[n]]
         assert accepted_wrong == []
-        groups = [spec.group_of(p.page_type) for p in pages]
+        groups = [spec.group_of(classify(p, spec).page_type) for p in pages]
         assert groups[:2] == ["declaration_form", "registration_certificate"]
         assert all(fv.page is not None for fv in fields.values() if fv.value is not None)
 
