@@ -10,6 +10,8 @@ import pytest
 from PIL import Image
 from sqlalchemy import insert, select
 
+from reconcile.importer import import_file
+from reconcile.run import reconcile_all
 from reconcile.tables import Reconciliation, ReconciliationResult
 from review_ui.accounts import mint_token
 from review_ui.app import create_app
@@ -403,3 +405,24 @@ def test_dashboard_draws_campaign_figures_for_the_supervisors_province(env: Env)
     assert "Xã Sóc Sơn" not in page  # another province
     admin, _ = login(env, "admin")
     assert "Xã Sóc Sơn" in admin.get("/dashboard").text
+
+
+def test_registry_mismatch_from_real_reconciliation_is_shown_with_the_other_value(env: Env, tmp_path) -> None:
+    registry = tmp_path / "registry.csv"
+    registry.write_text(
+        "plate_number,chassis_number,engine_number,owner_name,owner_id_number,brand,model,color,owner_address\n"
+        "29A-101.11,1M8GDM9AXKP042788,JC52E-120001,LÊ THỊ HOA,001090000001,HONDA,WAVE,Đỏ,Hà Nội\n",
+        encoding="utf-8",
+    )
+    with env.db() as db:
+        import_file(db, "registry", registry)
+        reconcile_all(db)
+        db.commit()
+    env.app.state.ctx.queue_sync_interval = 0
+    c, _ = login(env, "clerk_a")
+    page = c.get("/dossiers/d-a2").text
+    assert "LÊ THỊ HOA" in page  # the registry's owner name beside the paper one
+    items = c.get("/api/queue", headers=JSON).json()["items"]
+    # d-a2 and d-a3 carry the registry row's VIN with another owner: mismatches come before d-a1's bad check digit
+    assert [i["dossier_id"] for i in items] == ["d-a3", "d-a2", "d-a1"]
+    assert [i["mismatches"] for i in items] == [1, 1, 0]
