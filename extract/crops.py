@@ -22,6 +22,13 @@ def _gray(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY) if image.ndim == 3 else image
 
 
+def _ink(gray: np.ndarray) -> np.ndarray:
+    """Ink mask (255 = ink) by Otsu; a dark crop (a rubbing: light letters on graphite) is inverted."""
+    mode = cv2.THRESH_BINARY if float(np.median(gray)) < 110 else cv2.THRESH_BINARY_INV
+    _, ink = cv2.threshold(gray, 0, 255, mode + cv2.THRESH_OTSU)
+    return ink
+
+
 def value_box(image: np.ndarray, region: BBox, line_height: int, *, below: bool = False) -> BBox | None:
     """The box of the letter-sized ink in ``region`` (grown vertically by a line), or None.
 
@@ -37,8 +44,7 @@ def value_box(image: np.ndarray, region: BBox, line_height: int, *, below: bool 
     x0, x1 = max(0, region.x0), min(iw, region.x1)
     if x1 - x0 < 3 or y1 - y0 < 3:
         return None
-    crop = _gray(image[y0:y1, x0:x1])
-    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ink = _ink(_gray(image[y0:y1, x0:x1]))
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     boxes = []
     for i in range(1, n):
@@ -68,7 +74,9 @@ def without_dots(image: np.ndarray, box: BBox, line_height: int) -> np.ndarray:
     crop = _gray(image[box.y0:box.y1, box.x0:box.x1]).copy()
     if crop.size == 0:
         return crop
-    _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ink = _ink(crop)
+    if float(np.median(crop)) < 110:  # a rubbing: read it as dark letters on light paper
+        crop = 255 - crop
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     heights, widths = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
     small = [i for i in range(1, n) if heights[i] < 0.3 * h and widths[i] < 0.45 * h]

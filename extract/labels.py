@@ -356,6 +356,8 @@ def read_value(hit: LabelHit, field: FieldSpec, tokens: Sequence[Token], hits: S
     x_end = _next_label_x(hit.bbox.x1 - 2, _cy(hit.bbox), [o for o in hits if o is not hit], h, page.width)
     taken = {t for o in hits for t in o.tokens}
     words = right_words = _right_words(hit, tokens, taken, h, x_end)
+    if not any(_PART.search(t.text) for t in words):
+        words = right_words = []  # only punctuation beside the label
     if not words and not hit.rest and below:
         words = _below_words(hit, tokens, taken, h, hits)
     words = _until_gap(sorted(words, key=lambda t: t.bbox.x0), GAP * h)
