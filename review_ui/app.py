@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -95,6 +96,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     api_docs.mount_assets(app)
     app.add_exception_handler(SohoaError, _sohoa_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
     app.add_middleware(BodyLimit, limit=FORM_LIMIT, upload_limit=limit, upload_paths=UPLOAD_PATHS)
     app.add_middleware(SecurityHeaders)
     return app
@@ -128,6 +130,12 @@ async def _sohoa_error(request: Request, exc: SohoaError) -> Response:
         },
         status_code=exc.http_status,
     )
+
+
+async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
+    """422 naming what was wrong where, without echoing the submitted values (they may be personal data)."""
+    errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
+    return JSONResponse({"error": "invalid", "detail": errors}, status_code=422)
 
 
 def static_path() -> Path:

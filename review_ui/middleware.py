@@ -20,6 +20,10 @@ HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
 
+NO_STORE = (b"cache-control", b"no-store")  # pages and API answers hold personal data
+STATIC_CACHE = (b"cache-control", b"public, max-age=86400")  # CSS/JS: cached on slow links
+STATIC_PREFIXES = ("/static/", "/docs-assets/")
+
 Scope = dict[str, Any]
 
 
@@ -34,10 +38,13 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
 
+        cache = STATIC_CACHE if scope["path"].startswith(STATIC_PREFIXES) else NO_STORE
+
         async def send_with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 present = {k.lower() for k, _ in message.get("headers", [])}
-                message["headers"] = list(message.get("headers", [])) + [h for h in HEADERS if h[0] not in present]
+                extra = [h for h in (*HEADERS, cache) if h[0] not in present]
+                message["headers"] = list(message.get("headers", [])) + extra
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -138,3 +138,17 @@ def test_openapi_docs_are_served_locally_without_inline_script(env: Env) -> None
         assert src.startswith("/") and c.get(src).status_code == 200  # no CDN: works offline
     paths = c.get("/openapi.json").json()["paths"]
     assert "/api/records" in paths and "/api/fields/validate" in paths
+
+
+def test_error_answers_do_not_echo_submitted_values_and_pages_are_not_cached(env: Env) -> None:
+    c, token = login(env, "clerk_a")
+    secret_name = "PHẠM THỊ BÍ MẬT " * 40  # too long: refused by the schema
+    r = c.put(
+        "/api/dossiers/d-a1/fields/owner_name",
+        json={"value": secret_name, "version": 1},
+        headers={"accept": "application/json", "x-csrf-token": token},
+    )
+    assert r.status_code == 422 and "PHẠM" not in r.text
+    assert c.get("/dossiers/d-a1").headers["cache-control"] == "no-store"
+    assert c.get("/api/dossiers/d-a1", headers={"accept": "application/json"}).headers["cache-control"] == "no-store"
+    assert "max-age" in c.get("/static/app.css").headers["cache-control"]
