@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from sqlalchemy import MetaData, Table, create_engine, select
+from sqlalchemy import MetaData, Table, create_engine, delete, or_, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -78,6 +78,7 @@ class ImportReport:
     rows_loaded: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
     import_id: int | None = None
+    rows_dropped: int = 0
 
     @property
     def rows_rejected(self) -> int:
@@ -278,9 +279,21 @@ def _upsert(session: Session, kind: str, rows: list[dict[str, Any]]) -> None:
 
 
 def load_rows(
-    session: Session, kind: str, rows: Iterable[RawRow], source: str, batch: int = DEFAULT_BATCH
+    session: Session,
+    kind: str,
+    rows: Iterable[RawRow],
+    source: str,
+    batch: int = DEFAULT_BATCH,
+    *,
+    replace_all: bool = False,
 ) -> ImportReport:
-    """Validate and upsert ``(line, raw row)`` pairs in batches; one commit per batch."""
+    """Validate and upsert ``(line, raw row)`` pairs in batches; one commit per batch.
+
+    Rows replace the stored rows of the same key (registry: plate, chassis and engine numbers
+    together; population: the ID number). With ``replace_all`` the import is a full snapshot:
+    once every row is in, stored rows this import did not bring are deleted, unless a row was
+    malformed (its stored version would be lost with it).
+    """
     if kind not in COLUMNS:
         raise UsageError(f"unknown electronic source {kind!r} (registry or population)")
     report = ImportReport(kind, source)
@@ -306,8 +319,23 @@ def load_rows(
             if len(pending) >= batch:
                 _flush(session, kind, pending, source)
         _flush(session, kind, pending, source)
+    if replace_all and report.errors:
+        log.warning(
+            "%s: %d malformed rows, so the snapshot is not applied (no row deleted)", source, len(report.errors)
+        )
+    elif replace_all:
+        report.rows_dropped = _drop_older(session, kind, log_row.id)
     _finish(session, log_row, report)
     return report
+
+
+def _drop_older(session: Session, kind: str, import_id: int) -> int:
+    """Delete the rows of ``kind`` that an earlier import brought and this one did not."""
+    model: Any = RegistryRow if kind == REGISTRY else PopulationRow
+    result: Any = session.execute(delete(model).where(or_(model.import_id != import_id, model.import_id.is_(None))))
+    session.commit()
+    log.info("%s: %d rows absent from the new snapshot deleted", kind, result.rowcount)
+    return int(result.rowcount or 0)
 
 
 def _reject(report: ImportReport, source: str, line: int, reason: str) -> None:
@@ -352,9 +380,11 @@ def import_file(
     kind: str,
     path: Path,
     mapping: Mapping[str, str] | None = None,
+    *,
     batch: int = DEFAULT_BATCH,
+    replace_all: bool = False,
 ) -> ImportReport:
-    """Import a CSV or XLSX export of ``kind`` (registry or population)."""
+    """Import a CSV or XLSX export of ``kind`` (registry or population); see :func:`load_rows`."""
     if not path.is_file():
         raise InputRejected("no such file", path=str(path))
     suffix = path.suffix.lower()
@@ -364,7 +394,7 @@ def import_file(
         rows = read_csv(path, kind, mapping or {})
     else:
         raise InputRejected("expected a .csv or .xlsx file", path=str(path))
-    return load_rows(session, kind, rows, path.name, batch)
+    return load_rows(session, kind, rows, path.name, batch, replace_all=replace_all)
 
 
 def import_sql(
@@ -375,7 +405,9 @@ def import_sql(
     mapping: Mapping[str, str] | None = None,
     *,
     batch: int = DEFAULT_BATCH,
+    replace_all: bool = False,
 ) -> ImportReport:
     """Import ``kind`` rows from ``table`` of the database at ``url`` (any SQLAlchemy URL)."""
     source = f"{make_url(url).render_as_string(hide_password=True)}#{table}"
-    return load_rows(session, kind, read_sql(url, table, kind, mapping or {}, batch), source, batch)
+    rows = read_sql(url, table, kind, mapping or {}, batch)
+    return load_rows(session, kind, rows, source, batch, replace_all=replace_all)

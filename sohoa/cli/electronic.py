@@ -50,8 +50,12 @@ def electronic() -> None:
     help="Rows per transaction.",
 )
 @click.option(
-    "--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Data directory (SOHOA_DATA_DIR)."
+    "--replace-all",
+    is_flag=True,
+    help="The export is a full snapshot: afterwards delete stored rows of KIND it no longer has "
+    "(not done when any row was malformed).",
 )
+@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Data directory (SOHOA_DATA_DIR).")
 @click.pass_context
 def import_cmd(
     ctx: click.Context,
@@ -62,6 +66,7 @@ def import_cmd(
     url: str | None,
     table: str | None,
     batch: int,
+    replace_all: bool,
     data_dir: Path | None,
 ) -> None:
     """Load KIND rows (registry or population) from FILE (CSV or XLSX) or from --url/--table.
@@ -78,17 +83,20 @@ def import_cmd(
     names = load_mapping(mapping)
     with open_session(data_dir) as session:
         if url is not None and table:
-            report = import_sql(session, kind, url, table, names, batch=batch)
+            report = import_sql(session, kind, url, table, names, batch=batch, replace_all=replace_all)
         else:
             assert file is not None
-            report = import_file(session, kind, file, names, batch)
+            report = import_file(session, kind, file, names, batch=batch, replace_all=replace_all)
     for line, reason in report.errors[:SHOWN_ERRORS]:
         click.echo(f"{report.source}: line {line}: {reason}", err=True)
     if len(report.errors) > SHOWN_ERRORS:
         click.echo(f"... and {len(report.errors) - SHOWN_ERRORS} more malformed rows", err=True)
     click.echo(
         f"{kind}: {report.rows_read} rows read, {report.rows_loaded} loaded, {report.rows_rejected} rejected"
+        + (f", {report.rows_dropped} absent rows deleted" if report.rows_dropped else "")
     )
+    if replace_all and report.errors:
+        click.echo("snapshot not applied (no row deleted): fix the malformed rows and import again", err=True)
     ctx.exit(1 if report.errors else 0)
 
 
@@ -100,9 +108,7 @@ def import_cmd(
     show_default=True,
     help="Records per transaction.",
 )
-@click.option(
-    "--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Data directory (SOHOA_DATA_DIR)."
-)
+@click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Data directory (SOHOA_DATA_DIR).")
 def reconcile_cmd(batch: int, data_dir: Path | None) -> None:
     """Compare every stored record with the registry and population rows and store the verdicts."""
     with open_session(data_dir) as session, tqdm(desc="records", unit="record", disable=None) as bar:

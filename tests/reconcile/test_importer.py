@@ -223,3 +223,25 @@ def test_a_failed_batch_write_is_rolled_back_whole_and_earlier_batches_stay(sess
         load_rows(session, "population", enumerate(rows, start=2), "p.csv", batch=2)
     stored = set(session.scalars(select(PopulationRow.id_number)))
     assert stored == {"001090000001", "001090000002"}  # batch 1 committed, batch 2 (rows 3-4) not at all
+
+
+def test_replace_all_applies_a_snapshot_unless_rows_were_malformed(session: Session) -> None:
+    def person(i: int, name: str = "P") -> dict[str, str]:
+        return {
+            "id_number": f"00109000000{i}",
+            "full_name": f"{name}{i}",
+            "birth_date": "1990-01-01",
+            "address": "Hà Nội",
+        }
+
+    load_rows(session, "population", enumerate([person(1), person(2), person(3)], start=2), "old.csv")
+    bad = [person(1, "Q"), {"id_number": "12", "full_name": "X", "birth_date": "", "address": ""}]
+    report = load_rows(session, "population", enumerate(bad, start=2), "bad.csv", replace_all=True)
+    assert report.rows_dropped == 0
+    assert len(set(session.scalars(select(PopulationRow.id_number)))) == 3  # nothing lost to a bad snapshot
+    report = load_rows(
+        session, "population", enumerate([person(1, "Q"), person(3)], start=2), "new.csv", replace_all=True
+    )
+    assert report.rows_dropped == 1
+    stored = {r.id_number: r.full_name for r in session.scalars(select(PopulationRow))}
+    assert stored == {"001090000001": "Q1", "001090000003": "P3"}
