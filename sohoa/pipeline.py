@@ -14,6 +14,7 @@ import io
 import logging
 import os
 import tempfile
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -96,6 +97,7 @@ def process_page(job: PageJob) -> Page:
     image = cv2.imread(str(job.raster_path), cv2.IMREAD_UNCHANGED)
     if image is None:
         raise SohoaError(f"page {job.page.index}: raster lost from scratch space", path=str(job.raster_path))
+    job.raster_path.unlink(missing_ok=True)
     work = run_page_stages(PageWork(page=job.page, image=image), job.ctx)
     store = object_store_from_settings(job.ctx.settings)
     return store_page_outputs(work, store)
@@ -165,16 +167,44 @@ def dossier_place(fields: Mapping[str, FieldValue]) -> tuple[str | None, str | N
     return parsed.ward, parsed.province
 
 
-def searchable_pdf(store: ObjectStore, pages: Sequence[Page]) -> bytes:
-    """Join the pages' one-pass Tesseract PDFs into the dossier's searchable PDF."""
+def store_searchable_pdf(store: ObjectStore, pages: Sequence[Page], key: str) -> None:
+    """Join the pages' one-pass Tesseract PDFs into the dossier's searchable PDF under ``key``.
+
+    The joined file is written to a temporary file and streamed to the store, so a
+    long dossier is never held whole in memory twice.
+    """
     writer = PdfWriter()
     for page in pages:
-        key = page_key(page.dossier_id, page.index, "text", "pdf")
-        if store.exists(key):
-            writer.append(io.BytesIO(store.get_bytes(key)))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        part = page_key(page.dossier_id, page.index, "text", "pdf")
+        if store.exists(part):
+            with store.open(part) as fh:
+                writer.append(io.BytesIO(fh.read()))
+    with tempfile.TemporaryFile() as tmp:
+        writer.write(tmp)
+        writer.close()
+        length = tmp.tell()
+        tmp.seek(0)
+        store.put_stream(key, tmp, length)
+
+
+def finish_pages(pages: Sequence[Page], settings: Settings) -> dict[str, FieldValue]:
+    """Worker entry point after a dossier's pages are read: searchable PDF, then the record's fields."""
+    from storage.factory import object_store_from_settings
+
+    store = object_store_from_settings(settings)
+    dossier_id = pages[0].dossier_id
+    store_searchable_pdf(store, pages, dossier_key(dossier_id, "searchable.pdf"))
+    return extract_fields(pages, store)
+
+
+@dataclass
+class _Pending:
+    """A dossier whose pages are being read by the workers."""
+
+    source: Any
+    dossier_id: str
+    sha: str
+    pages: list[Future[Page] | Page]
 
 
 @dataclass
@@ -187,22 +217,45 @@ class Pipeline:
     workers: int = 1
     progress: Callable[[str, int], None] | None = None
     _executor: Executor | None = field(default=None, init=False, repr=False)
+    _scratch: Path | None = field(default=None, init=False, repr=False)
+
+    #: dossiers whose pages may be in the workers' hands at once (the next one is ingested
+    #: while the previous one is read), so no core waits on the parent.
+    window: int = 2
 
     def run(self, paths: Iterable[Path]) -> BatchResult:
-        """Process every dossier found under ``paths``; rejected inputs don't stop the batch."""
+        """Process every dossier found under ``paths``; rejected inputs don't stop the batch.
+
+        Outcomes come in the order dossiers finish (rejections found by discovery first).
+        """
         from ingest.sources import discover
 
         sources, rejected = discover(list(paths))
         outcomes = [self._record_rejection(r) for r in rejected]
+        in_flight: deque[_Pending] = deque()
         with self._pool():
             for source in sources:
-                outcomes.append(self.process_source(source))
-                self._tick(source.name)
+                started = self._start(source)
+                if isinstance(started, Outcome):
+                    outcomes.append(self._ticked(started))
+                    continue
+                in_flight.append(started)
+                while len(in_flight) >= self.window:
+                    outcomes.append(self._ticked(self._finish(in_flight.popleft())))
+            while in_flight:
+                outcomes.append(self._ticked(self._finish(in_flight.popleft())))
         return BatchResult(tuple(outcomes))
 
     def process_source(self, source: Any) -> Outcome:
         """One dossier: skip if stored, else ingest, read pages, extract, store, commit."""
+        with self._pool():
+            started = self._start(source)
+            return started if isinstance(started, Outcome) else self._finish(started)
+
+    def _start(self, source: Any) -> _Pending | Outcome:
+        """Fingerprint, skip what is stored, ingest and hand the pages to the workers."""
         from ingest.fingerprint import dossier_id_for, sha256_source
+        from ingest.stage import load_dossier
 
         try:
             sha = sha256_source(source)
@@ -212,19 +265,45 @@ class Pipeline:
         stored = self.repo.find_by_sha(sha)
         if stored is not None:
             return self._already_stored(source.name, stored)
+        ctx = StageContext.from_settings(self.settings)
         try:
-            dossier = self._build(source, dossier_id, sha)
+            pages = [self._submit(work, ctx) for work in load_dossier(source, ctx)]
         except InputRejected as e:
-            reason = e.message if e.path in (None, str(source.path)) else str(e)
-            self.repo.save_rejection(dossier_id, source.name, sha, reason)
-            log.warning("rejected %s: %s", source.name, reason)
-            return Outcome(source.name, dossier_id, "rejected", reason)
+            return self._reject(source, dossier_id, sha, e)
+        if not pages:
+            return self._reject(source, dossier_id, sha, InputRejected("no pages"))
+        return _Pending(source, dossier_id, sha, pages)
+
+    def _finish(self, pending: _Pending) -> Outcome:
+        """Collect the read pages, extract the record, store it and commit the dossier."""
+        source, dossier_id = pending.source, pending.dossier_id
+        try:
+            pages = [f.result() if isinstance(f, Future) else f for f in pending.pages]
+            self._store_source(source, dossier_id)
+            fields = self._call(finish_pages, pages, self.settings)
+        except InputRejected as e:
+            return self._reject(source, dossier_id, pending.sha, e)
         except SohoaError as e:
             log.error("failed %s: %s", source.name, e)
             return Outcome(source.name, dossier_id, "failed", str(e))
+        dossier = Dossier(
+            dossier_id=dossier_id,
+            source=source.name,
+            sha256=pending.sha,
+            status=DossierStatus.PROCESSED,
+            pages=tuple(p.model_copy(update={"blocks": ()}) for p in pages),
+            fields=fields,
+        )
+        self.store.put_bytes(dossier_key(dossier_id, "record.json"), dossier.model_dump_json().encode())
         commune, province = dossier_place(dossier.fields)
         self.repo.save_dossier(dossier, commune=commune, province=province)
         return Outcome(source.name, dossier_id, "processed", pages=len(dossier.pages))
+
+    def _reject(self, source: Any, dossier_id: str, sha: str, e: InputRejected) -> Outcome:
+        reason = e.message if e.path in (None, str(source.path)) else str(e)
+        self.repo.save_rejection(dossier_id, source.name, sha, reason)
+        log.warning("rejected %s: %s", source.name, reason)
+        return Outcome(source.name, dossier_id, "rejected", reason)
 
     def _already_stored(self, name: str, dossier_id: str) -> Outcome:
         """A stored dossier is not made twice; a stored rejection is reported again."""
@@ -234,35 +313,18 @@ class Pipeline:
         log.info("dossier %s already stored; skipped", dossier_id)
         return Outcome(name, dossier_id, "skipped", pages=info.page_count)
 
-    def _build(self, source: Any, dossier_id: str, sha: str) -> Dossier:
-        from ingest.stage import load_dossier
-
-        ctx = StageContext.from_settings(self.settings)
-        with tempfile.TemporaryDirectory(prefix="sohoa-") as scratch:
-            futures = [self._submit(work, ctx, Path(scratch)) for work in load_dossier(source, ctx)]
-            pages = [f.result() if isinstance(f, Future) else f for f in futures]
-        if not pages:
-            raise InputRejected("no pages", path=source.name)
-        self._store_source(source, dossier_id)
-        self.store.put_bytes(dossier_key(dossier_id, "searchable.pdf"), searchable_pdf(self.store, pages))
-        fields = extract_fields(pages, self.store)
-        dossier = Dossier(
-            dossier_id=dossier_id,
-            source=source.name,
-            sha256=sha,
-            status=DossierStatus.PROCESSED,
-            pages=tuple(p.model_copy(update={"blocks": ()}) for p in pages),
-            fields=fields,
-        )
-        self.store.put_bytes(dossier_key(dossier_id, "record.json"), dossier.model_dump_json().encode())
-        return dossier
-
-    def _submit(self, work: PageWork, ctx: StageContext, scratch: Path) -> Future[Page] | Page:
-        if self._executor is None:
+    def _submit(self, work: PageWork, ctx: StageContext) -> Future[Page] | Page:
+        if self._executor is None or self._scratch is None:
             return store_page_outputs(run_page_stages(work, ctx), self.store)
-        raster = scratch / f"{work.page.index:04d}_ingest.png"
+        raster = self._scratch / f"{work.page.dossier_id}-{work.page.index:04d}_ingest.png"
         cv2.imwrite(str(raster), work.image)
         return self._executor.submit(process_page, PageJob(work.page, raster, ctx))
+
+    def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run ``fn`` in a worker when there is a pool (the parent stays free), else here."""
+        if self._executor is None:
+            return fn(*args)
+        return self._executor.submit(fn, *args).result()
 
     def _store_source(self, source: Any, dossier_id: str) -> None:
         files = sorted(p for p in Path(source.path).iterdir() if p.is_file()) if source.kind == "folder" else [
@@ -285,29 +347,40 @@ class Pipeline:
         log.warning("rejected %s: %s", source, error.message)
         return Outcome(source, dossier_id, "rejected", error.message)
 
-    def _tick(self, name: str) -> None:
+    def _ticked(self, outcome: Outcome) -> Outcome:
         if self.progress is not None:
-            self.progress(name, 1)
+            self.progress(outcome.source, 1)
+        return outcome
 
     def _pool(self) -> _PoolScope:
         return _PoolScope(self)
 
 
 class _PoolScope:
-    """Opens the worker pool for a batch when more than one worker is asked for."""
+    """Opens the worker pool and scratch space for a batch (re-entrant: nested scopes share them)."""
 
     def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
+        self.owner = False
 
     def __enter__(self) -> None:
-        if self.pipeline.workers > 1:
-            os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-            self.pipeline._executor = ProcessPoolExecutor(max_workers=self.pipeline.workers)
+        p = self.pipeline
+        if p.workers <= 1 or p._executor is not None:
+            return
+        self.owner = True
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        self.tmp = tempfile.TemporaryDirectory(prefix="sohoa-")
+        p._scratch = Path(self.tmp.name)
+        p._executor = ProcessPoolExecutor(max_workers=p.workers)
 
     def __exit__(self, *exc: object) -> None:
-        if self.pipeline._executor is not None:
-            self.pipeline._executor.shutdown(wait=True, cancel_futures=True)
-            self.pipeline._executor = None
+        p = self.pipeline
+        if not self.owner or p._executor is None:
+            return
+        p._executor.shutdown(wait=True, cancel_futures=True)
+        p._executor = None
+        p._scratch = None
+        self.tmp.cleanup()
 
 
 def _safe_sha(fn: Callable[[Path], str], source: str) -> str | None:
