@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, and_, case, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -41,9 +41,6 @@ from sohoa.model import FieldValue
 from storage.tables import Base
 
 log = logging.getLogger(__name__)
-
-_RESULTS = cast(Table, ReconciliationResult.__table__)
-_OVERALL = cast(Table, Reconciliation.__table__)
 
 DEFAULT_BATCH = 5000
 #: record fields reconciliation reads
