@@ -69,7 +69,7 @@ def with_check_digit(vin: str) -> str:
 
 def is_vin_shaped(text: str) -> bool:
     """17 characters of the VIN alphabet (check digit not checked)."""
-    return bool(VIN_RE.match(text))
+    return bool(VIN_RE.fullmatch(text))  # fullmatch: "$" alone lets a trailing newline through
 
 
 def is_valid_vin(text: str) -> bool:
