@@ -14,9 +14,11 @@ import errno
 import io
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -35,7 +37,7 @@ from storage.objectstore import LocalObjectStore, ObjectStore
 from storage.repository import Repository
 from tests.hardening import invariants
 from tests.hardening.conftest import expected_by_sha, tiny_batch
-from tests.storage.conftest import free_port
+from tests.storage.conftest import _as_postgres, _pg_bin, free_port
 
 PAGES = (1, 1)
 
@@ -221,3 +223,49 @@ def test_disk_full_is_a_clear_storage_error_and_a_rerun_after_freeing_space_fini
         assert [o.status for o in again.outcomes] == ["skipped", "processed"]
         invariants.check(data, expected_by_sha(batch), finished=True)
         storage.db.dispose_engine(settings.sqlalchemy_url)  # before the tmpfs goes
+
+
+@pytest.mark.postgres
+def test_postgresql_going_away_mid_batch_stops_cleanly_and_a_rerun_finishes(tmp_path: Path) -> None:
+    bindir = _pg_bin()
+    if bindir is None:
+        pytest.skip("PostgreSQL server binaries not installed (Debian's postgresql package)")
+    batch = tiny_batch(tmp_path / "in", PAGES)
+    with _own_postgres(bindir) as (url, stop, start):
+        settings = Settings(data_dir=tmp_path / "data", database_url=url)
+        repo = repository_from_settings(settings)
+        store = LocalObjectStore(settings.objects_dir)
+        with pytest.raises(StorageError) as caught:
+            _run(settings, store, repo, tmp_path / "in", after_first=stop)
+        assert "metadata database unavailable" in caught.value.message
+        start()
+        again = _run(settings, store, repo, tmp_path / "in")
+        assert [o.status for o in again.outcomes] == ["skipped", "processed"]
+        _assert_stored_once(repo, store, expected_by_sha(batch))
+        storage.db.dispose_engine(url)
+
+
+@contextlib.contextmanager
+def _own_postgres(bindir: Path) -> Iterator[tuple[str, Callable[[], None], Callable[[], None]]]:
+    """A PostgreSQL server of this test's own (the shared one must not be stopped): url, stop, start."""
+    root = Path(tempfile.mkdtemp(prefix="sohoa-pg-"))  # outside pytest's 0700 folders: postgres reads it
+    data, port = root / "data", free_port()
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    subprocess.run(_as_postgres([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                                 "-E", "UTF8", "--no-locale", "--no-sync"]), check=True, capture_output=True)
+    ctl = [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-t", "60"]
+    options = ["-o", f"-k {root} -p {port} -h 127.0.0.1 -c fsync=off"]
+
+    def start() -> None:
+        subprocess.run(_as_postgres([*ctl, *options, "start"]), check=True, capture_output=True)
+
+    def stop() -> None:
+        subprocess.run(_as_postgres([*ctl, "-m", "immediate", "stop"]), check=False, capture_output=True)
+
+    start()
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", stop, start
+    finally:
+        stop()
+        shutil.rmtree(root, ignore_errors=True)
