@@ -23,7 +23,9 @@ from sohoa.model import PageWork
 log = logging.getLogger(__name__)
 
 BINARIZE = False  # measured: see module docstring and tests/ocr/test_clean.py
+REMOVE_LEADERS = True
 NOISE_SIGMA = 8.0  # estimated paper noise (grey levels) above which the page is denoised (measured)
+LEADER_MIN_DOTS = 5  # dots in a row that make a leader line (an ellipsis has 3)
 BORDER_EXTENT = 0.2  # a dark region touching the edge and this long (share of the side) is a scan border
 
 
@@ -77,7 +79,61 @@ def sauvola(gray: np.ndarray, dpi: int, k: float = 0.2, r: float = 128.0) -> np.
     return np.where(g > threshold, 255, 0).astype(np.uint8)
 
 
-def clean_image(image: np.ndarray, dpi: int, *, binarize: bool = BINARIZE) -> np.ndarray:
+def _dot_components(ink: np.ndarray, dpi: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Labels of ``ink`` and the ids and centres of its dot-sized components (a leader's dots, i-dots...)."""
+    _, labels, stats, centroids = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    size = max(2.0, dpi / 40)  # a dot is at most ~0.6 mm across
+    w, h = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    dots = np.flatnonzero((w <= size) & (h <= size) & (np.maximum(w, h) <= 2.5 * np.minimum(w, h)))
+    dots = dots[dots > 0]
+    return labels, dots, centroids[dots]
+
+
+def _chained(centres: np.ndarray, dpi: int) -> np.ndarray:
+    """Which dots belong to a horizontal chain of at least LEADER_MIN_DOTS evenly set dots (bool per dot)."""
+    if len(centres) < LEADER_MIN_DOTS:
+        return np.zeros(len(centres), bool)
+    row_tol, gap = max(1.5, dpi / 100), dpi / 12
+    order = np.lexsort((centres[:, 0], np.round(centres[:, 1] / row_tol)))
+    xs, ys = centres[order, 0], centres[order, 1]
+    # consecutive dots (in row-then-x order) that sit on one row and are close form a chain
+    linked = (np.abs(np.diff(ys)) <= row_tol) & (np.diff(xs) > 0) & (np.diff(xs) <= gap)
+    chain_id = np.concatenate([[0], np.cumsum(~linked)])
+    chain_size = np.bincount(chain_id)[chain_id]
+    out = np.zeros(len(centres), bool)
+    out[order] = chain_size >= LEADER_MIN_DOTS
+    # a leader line broken by the value typed over it: the dots between the words lie on its row too
+    rows = np.unique(np.round(centres[out, 1]))
+    if rows.size:
+        nearest = np.abs(centres[:, 1][:, None] - rows[None, :]).min(axis=1)
+        out |= nearest <= row_tol / 2
+    return out
+
+
+def remove_leader_dots(gray: np.ndarray, dpi: int) -> np.ndarray:
+    """Paint white the dotted leader lines of a form (rows of small evenly set dots).
+
+    Values typed over or near a leader line read as garbage when the dots touch the
+    word box ("Cục--Cảnh--sát"); single dots (i, the dot below ạ, a decimal point)
+    and short runs like an ellipsis are not chains and stay.
+    """
+    otsu, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    labels, dots, centres = _dot_components(gray <= min(otsu, 200), dpi)
+    leader = dots[_chained(centres, dpi)]
+    if leader.size == 0:
+        return gray
+    remove = np.zeros(labels.max() + 1, bool)
+    remove[leader] = True
+    mask = cv2.dilate(remove[labels].astype(np.uint8), np.ones((3, 3), np.uint8))
+    out = gray.copy()
+    out[mask > 0] = 255
+    log.debug("%d leader dots removed", leader.size)
+    return out
+
+
+def clean_image(
+    image: np.ndarray, dpi: int, *, binarize: bool = BINARIZE, leaders: bool = REMOVE_LEADERS
+) -> np.ndarray:
     """The cleaned greyscale (or binary) page: borders removed, background flattened, noise filtered."""
     gray = remove_borders(to_gray(image))
     sigma = paper_noise(gray)
@@ -85,6 +141,8 @@ def clean_image(image: np.ndarray, dpi: int, *, binarize: bool = BINARIZE) -> np
         log.debug("paper noise %.1f grey levels: denoising", sigma)
         gray = denoise(gray, sigma)
     gray = flatten_background(gray, dpi)
+    if leaders:
+        gray = remove_leader_dots(gray, dpi)
     return sauvola(gray, dpi) if binarize else gray
 
 
