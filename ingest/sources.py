@@ -32,6 +32,10 @@ FLAT_IMAGE_EXTS = frozenset({".png", ".jpg", ".jpeg"})
 PAGE_IMAGE_EXTS = FLAT_IMAGE_EXTS | TIFF_EXTS
 DOSSIER_EXTS = PDF_EXTS | PAGE_IMAGE_EXTS
 
+#: files that travel beside scans in a folder and are not scans: ground truth written by
+#: ``sohoa samples``. They are passed over in folders (named directly, they are rejected).
+SIDECAR_SUFFIXES = (".truth.json",)
+
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -147,7 +151,7 @@ def _discover_folder(
     if pages:
         sources.append(Source(folder, "folder", _relative_name(folder, root)))
     for entry in entries:
-        if entry in pages:
+        if entry in pages or entry.name.endswith(SIDECAR_SUFFIXES):
             continue
         _discover_one(entry, root, sources, rejected, visited)
 

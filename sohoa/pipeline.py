@@ -327,9 +327,9 @@ class Pipeline:
         return self._executor.submit(fn, *args).result()
 
     def _store_source(self, source: Any, dossier_id: str) -> None:
-        files = sorted(p for p in Path(source.path).iterdir() if p.is_file()) if source.kind == "folder" else [
-            Path(source.path)
-        ]
+        from ingest.sources import folder_pages
+
+        files = folder_pages(Path(source.path)) if source.kind == "folder" else [Path(source.path)]
         for i, path in enumerate(files, start=1):
             suffix = path.suffix.lower().lstrip(".") or "bin"
             name = f"source.{suffix}" if len(files) == 1 else f"source-{i:04d}.{suffix}"

@@ -85,14 +85,14 @@ def _settings(data_dir: Path | None, workers: int | None) -> Settings:
 
 
 def _sample_batch(settings: Settings, n: int) -> tuple[Path, ...]:
-    """Generate sample dossiers (once) and return their scans, without the ground-truth files."""
+    """Generate sample dossiers (once) and return their folder (ingest passes over the truth files)."""
     from sohoa.samples.generator import generate
 
     out = settings.data_dir / "samples"
     if not any(out.glob("*.truth.json")):
         click.echo(f"no input given: generating {n} sample dossiers in {out}")
         generate(out, n=n, seed=2025)
-    return tuple(sorted(p for p in out.iterdir() if not p.name.endswith(".truth.json")))
+    return (out,)
 
 
 def _run_batch(settings: Settings, paths: list[Path]) -> BatchResult:

@@ -165,3 +165,15 @@ def test_overlong_name_is_rejected_not_raised(tmp_path: Path) -> None:
     sources, rejected = discover([tmp_path / ("h" * 300 + ".pdf")])
     assert sources == []
     assert rejected[0].message == "cannot read (File name too long)"
+
+
+def test_ground_truth_sidecars_in_a_folder_are_passed_over(tmp_path: Path) -> None:
+    """A folder written by ``sohoa samples`` holds scans and their .truth.json: only scans are dossiers."""
+    from PIL import Image
+
+    Image.new("L", (50, 50), 255).save(tmp_path / "hoso-1.pdf")
+    (tmp_path / "hoso-1.truth.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "notes.json").write_text("{}", encoding="utf-8")
+    sources, rejected = discover([tmp_path])
+    assert [s.path.name for s in sources] == ["hoso-1.pdf"]
+    assert [Path(r.path or "").name for r in rejected] == ["notes.json"]
