@@ -41,10 +41,11 @@ class Evidence:
     cross_hard: int = 0
     cross_soft: int = 0
     expected_pages: int = 1
+    strong: bool = False  # a check that rarely passes by chance: VIN check digit, CCCD against birth year
 
 
 FEATURES = ("bias", "ocr", "valid", "corrected", "soft_doubts", "agree", "disagree", "crop_agree",
-            "crop_disagree", "cross_hard", "cross_soft", "single_source")
+            "crop_disagree", "cross_hard", "cross_soft", "single_source", "strong")
 
 
 def vector(e: Evidence) -> np.ndarray:
@@ -52,7 +53,7 @@ def vector(e: Evidence) -> np.ndarray:
     return np.array([
         1.0, e.ocr, float(e.valid), float(e.corrections > 0), min(e.soft_doubts, 2), min(e.agree, 3),
         min(e.disagree, 3), float(e.crop_agree), float(e.crop_disagree), min(e.cross_hard, 2),
-        min(e.cross_soft, 2), float(e.expected_pages > 1 and e.agree == 0),
+        min(e.cross_soft, 2), float(e.expected_pages > 1 and e.agree == 0), float(e.strong),
     ])
 
 
@@ -74,7 +75,7 @@ class Calibration:
 
 #: used until a calibration has been fitted: plausible signs and sizes, not measured
 DEFAULT = Calibration(
-    weights=(-3.0, 3.0, 3.0, -0.7, -1.0, 1.2, -1.5, 1.2, -1.0, -2.5, -0.7, -0.3),
+    weights=(-3.0, 3.0, 3.0, -0.7, -1.0, 1.2, -1.5, 1.2, -1.0, -2.5, -0.7, -0.3, 1.0),
     field_bias={},
 )
 
@@ -86,6 +87,9 @@ def load() -> Calibration:
         log.warning("no fitted calibration at %s; using default weights", CALIBRATION.name)
         return DEFAULT
     raw = json.loads(CALIBRATION.read_text(encoding="utf-8"))
+    if tuple(raw.get("features", ())) != FEATURES:
+        log.warning("calibration %s was fitted on other features; using default weights", CALIBRATION.name)
+        return DEFAULT
     return Calibration(tuple(raw["weights"]), dict(raw["field_bias"]), int(raw.get("samples", 0)))
 
 

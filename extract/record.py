@@ -24,12 +24,15 @@ from extract.checked import Checked
 from extract.classify import classify
 from extract.crops import value_box, without_dots
 from extract.crossfield import CheckFailure, cross_check
+from extract.dates import year_of
 from extract.labels import ValueRead, read_fields
 from extract.normalizers import normalize
 from extract.vin import same_vehicle
 from sohoa.doctypes import DocTypeSpec, FieldSpec
+from sohoa.domain.cccd import parse_cccd
 from sohoa.domain.plates import VehicleClass
 from sohoa.domain.text import fold
+from sohoa.domain.vin import is_valid_vin
 from sohoa.errors import SohoaError
 from sohoa.model import BBox, FieldValue, Page, Reading
 from sohoa.settings import get_settings
@@ -187,8 +190,18 @@ def _reading(c: Candidate) -> Reading:
     return Reading(raw=c.raw, value=c.value, page=c.page, bbox=c.bbox, confidence=round(min(1.0, c.ocr), 4))
 
 
+def _strong(field: str, value: str, values: Mapping[str, str | None]) -> bool:
+    """A check that a misread rarely passes: the VIN check digit, the CCCD against the birth year."""
+    if field == "chassis_number":
+        return is_valid_vin(value)
+    if field in ("owner_id_number", "owner_birth_date"):
+        info = parse_cccd(values.get("owner_id_number") or "")
+        return info is not None and info.birth_year == year_of(values.get("owner_birth_date"))
+    return False
+
+
 def _evidence(field: FieldSpec, rec: Reconciled, failures: Sequence[CheckFailure],
-              expected: int) -> conf_mod.Evidence:
+              expected: int, values: Mapping[str, str | None]) -> conf_mod.Evidence:
     c = rec.chosen
     mine = [f for f in failures if field.name in f.fields]
     if c is None:
@@ -199,12 +212,13 @@ def _evidence(field: FieldSpec, rec: Reconciled, failures: Sequence[CheckFailure
         corrections=c.checked.corrections, soft_doubts=max(0, notes), agree=rec.agree, disagree=rec.disagree,
         crop_agree=c.crop_agree, crop_disagree=c.crop_disagree, cross_hard=sum(f.hard for f in mine),
         cross_soft=sum(not f.hard for f in mine), expected_pages=expected,
+        strong=_strong(field.name, c.value or "", values),
     )
 
 
 def _field_value(field: FieldSpec, rec: Reconciled, failures: Sequence[CheckFailure], expected: int,
-                 threshold: float) -> tuple[FieldValue, conf_mod.Evidence]:
-    ev = _evidence(field, rec, failures, expected)
+                 threshold: float, values: Mapping[str, str | None]) -> tuple[FieldValue, conf_mod.Evidence]:
+    ev = _evidence(field, rec, failures, expected, values)
     readings = tuple(_reading(c) for c in rec.candidates)
     c = rec.chosen
     if c is None:
@@ -248,7 +262,7 @@ def extract_with_evidence(pages: Sequence[Page], *, spec: DocTypeSpec, reread: C
     evidence: dict[str, conf_mod.Evidence] = {}
     for name, field in spec.fields.items():
         expected = sum(1 for p in typed if p.page_type in field.page_types) or 1
-        fields[name], evidence[name] = _field_value(field, recs[name], failures, expected, threshold)
+        fields[name], evidence[name] = _field_value(field, recs[name], failures, expected, threshold, hints)
     return fields, evidence
 
 
