@@ -87,9 +87,20 @@ class ValueRead:
     below: bool = False
 
 
+_LOOK_ALIKE = str.maketrans("601587", "oolsbt")
+
+
+def _part_key(text: str) -> str:
+    """A folded word; a short mix of letters and digits ("S6" for "Số", "N0") reads its digits as letters."""
+    key = fold(text)
+    if len(key) <= 4 and any(c.isdigit() for c in key) and any(c.isalpha() for c in key):
+        key = key.translate(_LOOK_ALIKE)
+    return key
+
+
 def label_key(text: str) -> str:
     """The matching key of a label or text: folded, punctuation as spaces."""
-    return " ".join(fold(m.group()) for m in _PART.finditer(text))
+    return " ".join(_part_key(m.group()) for m in _PART.finditer(text))
 
 
 def page_tokens(page: Page) -> list[Token]:
@@ -108,7 +119,7 @@ def _lines(tokens: Sequence[Token]) -> list[list[Part]]:
     lines: dict[int, list[Part]] = {}
     for t in tokens:
         for m in _PART.finditer(t.text):
-            lines.setdefault(t.line, []).append(Part(fold(m.group()), t.index, m.start(), m.end()))
+            lines.setdefault(t.line, []).append(Part(_part_key(m.group()), t.index, m.start(), m.end()))
     return [lines[k] for k in sorted(lines)]
 
 
@@ -305,14 +316,14 @@ def _until_gap(words: list[Token], gap: float) -> list[Token]:
 
 
 def _continuation(words: list[Token], hit: LabelHit, tokens: Sequence[Token], taken: set[int],
-                  hits: Sequence[LabelHit], h: int) -> list[Token]:
+                  hits: Sequence[LabelHit], h: int, x_end: int) -> list[Token]:
     """Rows under a value that carry it on (a long address wrapped under its label), up to two."""
     out = list(words)
     for _ in range(2):
         last_cy = max(_cy(t.bbox) for t in out)
         left = min(t.bbox.x0 for t in out)
         nxt = [t for t in tokens if _free(t, taken) and t not in out and 0.7 * h < _cy(t.bbox) - last_cy <= 1.9 * h
-               and hit.bbox.x0 - h <= t.bbox.x0 and t.bbox.x1 <= max(u.bbox.x1 for u in out) + 8 * h]
+               and hit.bbox.x0 - 4 * h <= t.bbox.x0 < x_end and t.bbox.x1 <= max(u.bbox.x1 for u in out) + 8 * h]
         if not nxt:
             break
         row = sorted(_rows(nxt, h)[0], key=lambda t: t.bbox.x0)
@@ -362,7 +373,7 @@ def read_value(hit: LabelHit, field: FieldSpec, tokens: Sequence[Token], hits: S
         words = _below_words(hit, tokens, taken, h, hits)
     words = _until_gap(sorted(words, key=lambda t: t.bbox.x0), GAP * h)
     if field.multiline and words:
-        words = words[:1] + [t for t in _continuation(words, hit, tokens, taken, hits, h) if t is not words[0]]
+        words = _continuation(words, hit, tokens, taken, hits, h, x_end)
     words = words[: field.max_words]
     pieces = [_clean(p) for p in ([hit.rest] if hit.rest else []) + [t.text for t in words]]
     raw = " ".join(" ".join(p for p in pieces if p).split()).strip(_EDGE + " -")
