@@ -161,6 +161,20 @@ def build(data: Path, n: int, seed: int = 7) -> list[str]:
     return ids
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """User+system CPU seconds of the server process and its worker children (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(stat.parent.name) == pid or int(fields[1]) == pid:  # fields[1] is the parent pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -237,7 +251,7 @@ async def worker(
                 await asyncio.sleep(rng.uniform(0, 2 * think))
 
 
-async def run_load(base: str, ids: list[str], clients: int, seconds: float, think: float) -> dict[str, float]:
+async def run_load(base: str, ids: list[str], clients: int, seconds: float, think: float, pid: int) -> dict[str, float]:
     """One round; returns the p50 of each page kind (for the ratio against the one-client baseline)."""
     names = [f"rev{i // 2}" if i % 2 == 0 else f"admin{i // 2}" for i in range(clients)]
     sessions = [await login(base, n) for n in names]
@@ -245,10 +259,12 @@ async def run_load(base: str, ids: list[str], clients: int, seconds: float, thin
     lat: dict[str, list[float]] = {"queue": [], "dossier": []}
     errors: list[str] = []
     load0 = os.getloadavg()[0]
+    cpu0 = server_cpu_seconds(pid)
     until = time.monotonic() + seconds
     t0 = time.perf_counter()
     await asyncio.gather(*(worker(c, n, ids, until, lat, errors, think) for c, n in zip(sessions, names, strict=True)))
     wall = time.perf_counter() - t0
+    cpu = server_cpu_seconds(pid) - cpu0
     for c in sessions:
         await c.aclose()
     total = sum(len(v) for v in lat.values())
@@ -264,6 +280,12 @@ async def run_load(base: str, ids: list[str], clients: int, seconds: float, thin
             f"  {kind:8s} n={len(values):6d}  p50 {q[49]:6.1f} ms  p95 {q[94]:6.1f} ms  p99 {q[98]:6.1f} ms  "
             f"{'OK' if q[94] < 100 else 'OVER'} (target p95 < 100 ms)"
         )
+    total_ok = sum(len(v) for v in lat.values()) or 1
+    print(
+        f"  server CPU {cpu:.1f} s = {cpu * 1000 / total_ok:.1f} ms per request "
+        f"(a dedicated core would serve ~{total_ok / cpu if cpu else 0:.0f} req/s); "
+        f"server got {cpu / wall:.2f} cores of the machine during the round"
+    )
     if errors:
         print("  first errors:", errors[:5])
     return p50
@@ -299,9 +321,11 @@ def main() -> None:
             proc = start_server(data, port, workers)
             print(f"-- uvicorn with {workers} worker process(es)")
             try:
-                base = asyncio.run(run_load(f"http://127.0.0.1:{port}", ids, 1, min(args.seconds, 15), 0.0))
+                base = asyncio.run(run_load(f"http://127.0.0.1:{port}", ids, 1, min(args.seconds, 15), 0.0, proc.pid))
                 for think in thinks:
-                    p50 = asyncio.run(run_load(f"http://127.0.0.1:{port}", ids, args.clients, args.seconds, think))
+                    p50 = asyncio.run(
+                        run_load(f"http://127.0.0.1:{port}", ids, args.clients, args.seconds, think, proc.pid)
+                    )
                     print(
                         "  p50 ratio to the one-client baseline: "
                         + ", ".join(f"{k} {p50[k] / base[k]:.1f}x" for k in p50)
