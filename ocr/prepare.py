@@ -23,12 +23,14 @@ def prepare(work: PageWork, ctx: StageContext) -> PageWork:
 def read(work: PageWork, ctx: StageContext) -> PageWork:
     """Read the prepared page with Tesseract in one pass.
 
-    Sets the page's blocks and mean word confidence; the searchable PDF (page image
-    with its text layer) and the hOCR of the same pass go in ``extras["pdf"]`` and
-    ``extras["hocr"]`` of the returned value (the input's extras are not touched).
+    Sets the page's blocks and mean word confidence; the text-layer PDF (invisible
+    text only: the pipeline lays it over the page image) and the hOCR of the same
+    pass go in ``extras["pdf"]`` and ``extras["hocr"]`` of the returned value (the
+    input's extras are not touched).
     """
     started = time.perf_counter()
-    result = recognize(work.image, lang=ctx.languages, dpi=work.page.dpi, timeout=ctx.tesseract_timeout)
+    result = recognize(work.image, lang=ctx.languages, dpi=work.page.dpi, timeout=ctx.tesseract_timeout,
+                       text_only_pdf=True)
     log.debug("page %d read in %.2f s: %d blocks, mean confidence %.3f", work.page.index,
               time.perf_counter() - started, len(result.blocks), result.mean_confidence)
     page = work.page.model_copy(update={

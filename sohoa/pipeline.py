@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 import logging
 import os
+import signal
+import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -23,7 +25,8 @@ from typing import Any
 
 import cv2
 import numpy as np
-from pypdf import PdfWriter
+from PIL import Image
+from pypdf import PdfReader, PdfWriter
 
 from sohoa.context import StageContext
 from sohoa.errors import InputRejected, SohoaError
@@ -167,18 +170,30 @@ def dossier_place(fields: Mapping[str, FieldValue]) -> tuple[str | None, str | N
     return parsed.ward, parsed.province
 
 
+def add_page_pdf(writer: PdfWriter, store: ObjectStore, page: Page, jpeg_quality: int = 75) -> bool:
+    """Add one page of the searchable PDF: the prepared image as JPEG under Tesseract's text layer."""
+    text_key = page_key(page.dossier_id, page.index, "text", "pdf")
+    if not page.image_key or not store.exists(text_key):
+        return False
+    image: Image.Image = Image.open(io.BytesIO(store.get_bytes(page.image_key)))
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("RGB")
+    buf = io.BytesIO()
+    image.save(buf, format="PDF", resolution=float(page.dpi), quality=jpeg_quality)
+    added = writer.add_page(PdfReader(buf).pages[0])
+    added.merge_page(PdfReader(io.BytesIO(store.get_bytes(text_key))).pages[0])
+    return True
+
+
 def store_searchable_pdf(store: ObjectStore, pages: Sequence[Page], key: str) -> None:
-    """Join the pages' one-pass Tesseract PDFs into the dossier's searchable PDF under ``key``.
+    """Build the dossier's searchable PDF (page images with their text layers) under ``key``.
 
     The joined file is written to a temporary file and streamed to the store, so a
     long dossier is never held whole in memory twice.
     """
     writer = PdfWriter()
     for page in pages:
-        part = page_key(page.dossier_id, page.index, "text", "pdf")
-        if store.exists(part):
-            with store.open(part) as fh:
-                writer.append(io.BytesIO(fh.read()))
+        add_page_pdf(writer, store, page)
     with tempfile.TemporaryFile() as tmp:
         writer.write(tmp)
         writer.close()
@@ -270,6 +285,9 @@ class Pipeline:
             pages = [self._submit(work, ctx) for work in load_dossier(source, ctx)]
         except InputRejected as e:
             return self._reject(source, dossier_id, sha, e)
+        except SohoaError as e:  # in-process page work (workers=1): store or tool failure fails this dossier only
+            log.error("failed %s: %s", source.name, e)
+            return Outcome(source.name, dossier_id, "failed", str(e))
         if not pages:
             return self._reject(source, dossier_id, sha, InputRejected("no pages"))
         return _Pending(source, dossier_id, sha, pages)
@@ -371,7 +389,8 @@ class _PoolScope:
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         self.tmp = tempfile.TemporaryDirectory(prefix="sohoa-")
         p._scratch = Path(self.tmp.name)
-        p._executor = ProcessPoolExecutor(max_workers=p.workers)
+        p._executor = ProcessPoolExecutor(max_workers=p.workers, initializer=_die_with_parent,
+                                          initargs=(os.getpid(),))
 
     def __exit__(self, *exc: object) -> None:
         p = self.pipeline
@@ -381,6 +400,20 @@ class _PoolScope:
         p._executor = None
         p._scratch = None
         self.tmp.cleanup()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool worker start-up: end with the batch process even when it is SIGKILLed.
+
+    A forked worker holds both ends of the pool's call queue, so it would otherwise wait
+    for work forever after its parent died (Linux: ``PR_SET_PDEATHSIG``).
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
 
 
 def _safe_sha(fn: Callable[[Path], str], source: str) -> str | None:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 
 from sohoa.cli import main
 from sohoa.pipeline import Pipeline
@@ -62,6 +65,21 @@ def test_batch_processes_good_files_and_rejects_bad_ones(batch: Path, _isolated_
     keys = set(store.list(dossier.dossier_id))
     assert {f"{dossier.dossier_id}/0001_prepared.png", f"{dossier.dossier_id}/0002_ocr.json",
             f"{dossier.dossier_id}/searchable.pdf", f"{dossier.dossier_id}/source.pdf"} <= keys
+
+
+def test_searchable_pdf_has_page_images_under_their_text_layers(batch: Path) -> None:
+    settings = Settings()
+    result = _pipeline(settings).run([batch / "a.pdf"])
+    dossier_id = result.outcomes[0].dossier_id or ""
+    store = object_store_from_settings(settings)
+    reader = PdfReader(io.BytesIO(store.get_bytes(f"{dossier_id}/searchable.pdf")))
+    assert len(reader.pages) == 2
+    for page in reader.pages:
+        assert len(page.images) == 1  # the scan, once (not Tesseract's copy and ours)
+        assert "NGUYỄN" in unicodedata.normalize("NFC", page.extract_text())
+        width_pt = float(page.mediabox.width)
+        image = page.images[0].image
+        assert abs(width_pt - image.width * 72 / 150) < 2  # image laid at the page's DPI
 
 
 def test_same_file_twice_makes_one_dossier(batch: Path) -> None:
