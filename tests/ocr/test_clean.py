@@ -85,3 +85,48 @@ def test_sauvola_is_black_on_white() -> None:
     binary = sauvola(page, 150)
     assert binary[0, 0] == 255 and np.count_nonzero(binary == 0) > 0
     assert np.count_nonzero(binary == 0) == pytest.approx(np.count_nonzero(page < 128), rel=0.3)
+
+
+def _form_page(raise_px: int, dpi: int = 200) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Labels followed by dotted leader lines with values typed ``raise_px`` above them (as on
+    Mẫu 01 / ĐKX10); also the mask of the typed values' own pixels."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from tests.ocr.pages import SERIF
+
+    rows = [("Tên chủ xe:", "Nguyễn Thị Ngọc Hường"), ("Địa chỉ:", "77 Lạc Long Quân, phường Tân Thành"),
+            ("Số máy:", "JF58E1234567"), ("Nhãn hiệu:", "Honda Vision đỏ đen")]
+    size = (round(8.27 * dpi), round(4 * dpi))
+    page, values = Image.new("L", size, 255), Image.new("L", size, 255)
+    draw, draw_values = ImageDraw.Draw(page), ImageDraw.Draw(values)
+    label_font = ImageFont.truetype(str(SERIF), round(11 * dpi / 72))
+    value_font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf", round(11 * dpi / 72))
+    y = round(0.5 * dpi)
+    for label, value in rows:
+        draw.text((round(0.6 * dpi), y), label, font=label_font, fill=0)
+        x0 = round(0.6 * dpi) + round(draw.textlength(label + " ", font=label_font))
+        draw.text((x0, y), "." * 150, font=label_font, fill=0)  # the preprinted leader
+        for target in (draw, draw_values):
+            target.text((x0 + 10, y - raise_px), value, font=value_font, fill=0)
+        y += round(0.45 * dpi)
+    return np.asarray(page), np.asarray(values) < 200, [v for _, v in rows]
+
+
+def test_leader_removal_never_erases_typed_text() -> None:
+    """Values typed right on the dotted line: the leader dots go, not one pixel of the values
+    (the dot below ạ/ị/ọ sits on the leader's row and must stay)."""
+    page, value_mask, _ = _form_page(raise_px=6)
+    erased = clean_image(page, 200) > clean_image(page, 200, leaders=False)
+    assert np.count_nonzero(erased) > 500
+    assert not np.any(erased & value_mask)
+
+
+def test_values_typed_over_leaders_are_read_verbatim(ctx: StageContext) -> None:
+    """Values typed clear above the dots are read at least as well with the leaders removed."""
+    page, _, values = _form_page(raise_px=16)
+    text_clean = " ".join(_read(clean_image(page, 200), 200).split())
+    text_kept = " ".join(_read(clean_image(page, 200, leaders=False), 200).split())
+    found, without = sum(v in text_clean for v in values), sum(v in text_kept for v in values)
+    print(f"typed values read verbatim: {found}/{len(values)} with leader removal, {without} without")
+    assert found >= without
+    assert found >= len(values) - 1
