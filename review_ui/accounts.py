@@ -169,18 +169,26 @@ def end_session(db: Session, session_id: str) -> None:
 def principal_for_session(db: Session, session_id: str) -> Principal | None:
     """The user behind a live session cookie, or None."""
     row = db.execute(
-        select(SessionRow.id_hash, SessionRow.csrf_secret, SessionRow.expires_at, UserRow)
+        select(
+            SessionRow.id_hash,
+            SessionRow.csrf_secret,
+            SessionRow.expires_at,
+            UserRow.name,
+            UserRow.role,
+            UserRow.communes_json,
+            UserRow.province,
+            UserRow.active,
+        )
         .join(UserRow, UserRow.id == SessionRow.user_id)
         .where(SessionRow.id_hash == sha256_hex(session_id))
     ).one_or_none()
-    if row is None or row.expires_at < utcnow() or not row.UserRow.active:
+    if row is None or row.expires_at < utcnow() or not row.active:
         return None
-    user: UserRow = row.UserRow
     return Principal(
-        name=user.name,
-        role=user.role,
-        communes=tuple(json.loads(user.communes_json or "[]")),
-        province=user.province,
+        name=row.name,
+        role=row.role,
+        communes=tuple(json.loads(row.communes_json or "[]")),
+        province=row.province,
         session_hash=row.id_hash,
         csrf_secret=row.csrf_secret,
     )

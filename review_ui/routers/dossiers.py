@@ -60,7 +60,6 @@ def dossier_page(
         user,
         shown_page=shown,
         history=audit.history(db, dossier_id, 50),
-        next_id=next_in_queue(db, user, dossier_id),
         approved=request.query_params.get("approved") == "1",
         **context,
     )
@@ -88,11 +87,19 @@ def approve_dossier(*, request: Request, ctx: Ctx, db: Db, user: Writer, dossier
             error=e.message,
             shown_page=shown,
             history=audit.history(db, dossier_id, 50),
-            next_id=None,
             approved=False,
             **context,
         )
     return RedirectResponse(f"/dossiers/{dossier_id}?approved=1", status_code=303)
+
+
+@router.get("/next", response_class=HTMLResponse)
+def next_dossier(
+    *, db: Db, user: User, after: Annotated[str, Query(pattern=r"^[A-Za-z0-9._-]{0,64}$")] = ""
+) -> Response:
+    """Go to the most urgent dossier of the user's queue other than ``after`` (the "next" key)."""
+    nxt = next_in_queue(db, user, after)
+    return RedirectResponse(f"/dossiers/{nxt}" if nxt else "/queue", status_code=303)
 
 
 def next_in_queue(db: Db, user: User, dossier_id: str) -> str | None:

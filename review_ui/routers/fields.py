@@ -28,7 +28,7 @@ from review_ui.review import (
     save_field,
     split_uncertain,
 )
-from review_ui.routers.dossiers import next_in_queue, view_context
+from review_ui.routers.dossiers import view_context
 from sohoa.errors import Conflict, NotFound
 from sohoa.model import BBox
 from storage.tables import FieldRow, PageRow, utcnow
@@ -110,7 +110,6 @@ def _again(
         shown_page=page or 1,
         history=audit.history(db, dossier_id, 50),
         error_field=name,
-        next_id=next_in_queue(db, user, dossier_id),
         approved=False,
         **context,
         **extra,

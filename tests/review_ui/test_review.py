@@ -426,3 +426,11 @@ def test_registry_mismatch_from_real_reconciliation_is_shown_with_the_other_valu
     # d-a2 and d-a3 carry the registry row's VIN with another owner: mismatches come before d-a1's bad check digit
     assert [i["dossier_id"] for i in items] == ["d-a3", "d-a2", "d-a1"]
     assert [i["mismatches"] for i in items] == [1, 1, 0]
+
+
+def test_next_key_goes_to_the_most_urgent_other_dossier_in_scope(env: Env) -> None:
+    c, _ = login(env, "clerk_a")
+    assert c.get("/next?after=d-a1").headers["location"] == "/dossiers/d-a3"
+    assert c.get("/next?after=d-a3").headers["location"] == "/dossiers/d-a1"
+    b, _ = login(env, "clerk_b")
+    assert b.get("/next?after=d-b1").headers["location"] == "/queue"  # nothing else in commune B
