@@ -36,7 +36,7 @@ class AppContext:
     templates: Jinja2Templates
     cookie_secure: bool = True
     max_upload_bytes: int = 200 * 1024 * 1024
-    queue_sync_interval: float = 2.0
+    queue_sync_interval: float = 5.0  # pipeline writes reach the queue within this; own writes at once
     counts_ttl: float = 5.0
     _last_sync: float = field(default=0.0, repr=False)
     _sync_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
