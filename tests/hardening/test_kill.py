@@ -10,9 +10,11 @@ the batch: every dossier stored exactly once and complete, no orphaned objects.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -28,8 +30,8 @@ KILLS = 20
 SEED = 20261124
 
 
-def _start(folder: Path, data: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "SOHOA_DATA_DIR": str(data), "SOHOA_WORKERS": "1", "OMP_THREAD_LIMIT": "1"}
+def _start(folder: Path, data: Path, extra: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "SOHOA_DATA_DIR": str(data), "SOHOA_WORKERS": "1", "OMP_THREAD_LIMIT": "1", **(extra or {})}
     return subprocess.Popen([sys.executable, "-m", "sohoa", "run", str(folder)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -80,3 +82,49 @@ def test_twenty_random_kills_then_a_rerun_stores_every_dossier_exactly_once(tmp_
     print(f"\n{kills} kills, {finished} runs finished before their kill, {orphans_seen} orphan prefixes "
           f"seen after kills (all completed by the re-runs), at most {temps_seen} interrupted temp files; "
           f"reference run {observed:.1f} s")
+
+
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (read from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Running (not gone, not a zombie waiting to be reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the pool workers")
+def test_killed_run_leaves_no_pool_worker_behind(tmp_path: Path) -> None:
+    tiny_batch(tmp_path / "in")
+    proc = _start(tmp_path / "in", tmp_path / "data", {"SOHOA_WORKERS": "2"})
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            workers = [p for p in _children(proc.pid) if "python" in Path(f"/proc/{p}/cmdline").read_text()]
+            if len(workers) >= 2:
+                break
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the worker pool never started"
+        proc.kill()
+        proc.wait()
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and any(_alive(p) for p in workers):
+            time.sleep(0.1)
+        assert not [p for p in workers if _alive(p)], "pool workers outlived the killed batch process"
+    finally:
+        for pid in workers:  # never leave them running, even when the assertion fails
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if proc.stderr:
+            proc.stderr.close()
