@@ -35,6 +35,8 @@ def view_context(view: DossierView, focus: str | None) -> dict[str, Any]:
         "boxes": boxes,
         "focus": focus,
         "reasons": {f.name: json.loads(f.reasons_json or "[]") for f in view.fields},
+        "readings": {f.name: json.loads(f.readings_json or "[]") for f in view.fields},
+        "imaged": {p.idx for p in view.pages if p.image_key},
     }
 
 

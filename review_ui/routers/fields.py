@@ -7,7 +7,7 @@ import json
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from review_ui import audit
@@ -127,10 +127,31 @@ def field_crop(*, ctx: Ctx, db: Db, user: User, dossier_id: DossierId, name: Fie
     f = db.get(FieldRow, (dossier_id, name))
     if f is None or f.page is None or not f.bbox_json:
         raise NotFound(f"no crop for field {name} of dossier {dossier_id}")
-    page = db.get(PageRow, (dossier_id, f.page))
+    return _crop(ctx, db, dossier_id, f.page, BBox.of(json.loads(f.bbox_json)))
+
+
+@router.get(
+    "/dossiers/{dossier_id}/fields/{name}/readings/{i}/crop.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}},
+)
+def reading_crop(
+    *, ctx: Ctx, db: Db, user: User, dossier_id: DossierId, name: FieldName, i: Annotated[int, Path(ge=0, le=99)]
+) -> Response:
+    """The scan around one page's reading of the field (to compare pages that disagree)."""
+    get_dossier(db, user, dossier_id)
+    f = db.get(FieldRow, (dossier_id, name))
+    readings = json.loads(f.readings_json or "[]") if f is not None else []
+    if i >= len(readings) or not readings[i].get("bbox"):
+        raise NotFound(f"no reading {i} of field {name} in dossier {dossier_id}")
+    return _crop(ctx, db, dossier_id, int(readings[i]["page"]), BBox.model_validate(readings[i]["bbox"]))
+
+
+def _crop(ctx: Ctx, db: Db, dossier_id: str, page_no: int, box: BBox) -> Response:
+    page = db.get(PageRow, (dossier_id, page_no))
     if page is None or not page.image_key:
-        raise NotFound(f"no image for page {f.page} of dossier {dossier_id}")
-    png = crop_png(ctx.store, page.image_key, BBox.of(json.loads(f.bbox_json)))
+        raise NotFound(f"no image for page {page_no} of dossier {dossier_id}")
+    png = crop_png(ctx.store, page.image_key, box)
     return Response(png, media_type="image/png", headers={"cache-control": "private, max-age=60"})
 
 
