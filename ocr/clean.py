@@ -51,7 +51,13 @@ def remove_borders(gray: np.ndarray) -> np.ndarray:
 
 
 def paper_noise(gray: np.ndarray) -> float:
-    """Noise of the paper in grey levels: Immerkaer's Laplacian estimator on flat (glyph-free) areas."""
+    """Noise of the paper in grey levels: Immerkaer's Laplacian estimator on flat (glyph-free) areas.
+
+    Measured on the central part of the page (at most 1200 px square): noise is even over a scan.
+    """
+    h, w = gray.shape
+    top, left = max(0, (h - 1200) // 2), max(0, (w - 1200) // 2)
+    gray = gray[top : top + 1200, left : left + 1200]
     smooth = cv2.medianBlur(gray, 5)
     kernel = np.ones((7, 7), np.uint8)
     flat = (cv2.dilate(smooth, kernel) - cv2.erode(smooth, kernel)) < 25
@@ -111,7 +117,7 @@ def _chained(stats: np.ndarray, dpi: int) -> np.ndarray:
 def _under_ink(ink: np.ndarray, stats: np.ndarray, dpi: int) -> np.ndarray:
     """Which dots have ink just above them: the dot below ạ/ị/ọ, the foot of a colon (bool per dot)."""
     reach = max(2, round(dpi / 40))  # the dot below a letter sits within ~0.5 mm of it
-    table = np.pad(ink.astype(np.int32).cumsum(0).cumsum(1), ((1, 0), (1, 0)))
+    table = cv2.integral(ink.astype(np.uint8))  # (h+1, w+1) summed-area table
     x0 = np.clip(stats[:, 0] - 1, 0, ink.shape[1])
     x1 = np.clip(stats[:, 0] + stats[:, 2] + 1, 0, ink.shape[1])
     y1 = np.clip(stats[:, 1] - 1, 0, ink.shape[0])

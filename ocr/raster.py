@@ -54,5 +54,4 @@ def flatten_background(gray: np.ndarray, dpi: int) -> np.ndarray:
     background = cv2.medianBlur(background, window)
     if small > 1:
         background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
-    flat = gray.astype(np.float32) / np.maximum(background.astype(np.float32), 1.0) * 255.0
-    return np.clip(flat, 0, 255).astype(np.uint8)
+    return cv2.divide(gray, np.maximum(background, 1), scale=255)  # saturates at white
