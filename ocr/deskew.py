@@ -26,7 +26,7 @@ INK_CONTRAST = 50  # grey levels under the local paper for a pixel to count as i
 MIN_INK_PIXELS = 300
 MIN_COMPONENTS = 12
 MIN_PEAKINESS = 1.5  # best profile score over the score of a wrong angle; below it the page has no lines
-MAX_POINTS = 300_000
+MAX_POINTS = 120_000
 
 
 @dataclass(frozen=True)
