@@ -53,7 +53,7 @@ class AppContext:
                 try:
                     with self.sessions() as db:
                         self._sync(db)
-                        self.unit_counts(db, refresh_after=self.counts_ttl / 2)
+                        self.unit_counts(db, refresh_after=0.0)
                 except Exception:  # a failing sync must not kill the loop; the next round retries
                     log.exception("queue index sync failed")
                 self._stop.wait(self.queue_sync_interval)
@@ -85,8 +85,14 @@ class AppContext:
             self._sync_lock.release()
 
     def unit_counts(self, db: Session, *, refresh_after: float | None = None) -> queue_index.UnitCounts:
-        """Queue counts per (province, commune), shared by every user, at most ``counts_ttl`` seconds old."""
+        """Queue counts per (province, commune), shared by every user.
+
+        With the background loop running, requests take what it last computed (it refreshes them
+        each round); otherwise they are recomputed when older than ``counts_ttl`` seconds.
+        """
         ttl = self.counts_ttl if refresh_after is None else refresh_after
+        if refresh_after is None and self._background and ("unit_counts",) in self._cache:
+            ttl = float("inf")
         return self.cached(("unit_counts",), ttl, lambda: queue_index.counts_by_unit(db))
 
     def cached(self, key: tuple[Any, ...], ttl: float, compute: Callable[[], T]) -> T:
