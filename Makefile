@@ -6,6 +6,7 @@ setup:
 
 run: setup
 	.venv/bin/sohoa run
+	bash scripts/demo-account.sh
 
 test: setup
 	.venv/bin/python -m pytest -q
