@@ -46,7 +46,7 @@ class FieldUpdate(Input):
     """A reviewer's value for a field, with the version it was read at (optimistic locking)."""
 
     value: NFCStr | None = Field(default=None, max_length=500)
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)
     confirm: bool = Field(default=False, description="save although the validator objects")
 
 

@@ -48,7 +48,7 @@ def save_field_form(
     user: Writer,
     dossier_id: DossierId,
     name: FieldName,
-    version: Annotated[int, Form(ge=1)],
+    version: Annotated[int, Form(ge=1, le=2**31 - 1)],
     value: Annotated[str, Form(max_length=500)] = "",
     confirm: Annotated[str, Form(max_length=500)] = "",
 ) -> Response:
@@ -204,6 +204,8 @@ async def group_save(*, request: Request, ctx: Ctx, db: Db, user: Writer) -> Res
         dossier_id = key[2:]
         try:
             version = int(str(form.get(f"ver:{dossier_id}", "0")))
+            if not 1 <= version < 2**31:
+                raise ValueError("version out of range")
             save_field(
                 db,
                 user,
