@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 
 from PIL import Image
 
@@ -34,3 +35,35 @@ def crop_png(store: ObjectStore, image_key: str, box: BBox, pad: int = PAD) -> b
     out = io.BytesIO()
     part.save(out, format="PNG")
     return out.getvalue()
+
+
+PREVIEW_WIDTH = 1400
+PREVIEW_QUALITY = 70
+
+
+def preview(store: ObjectStore, image_key: str, preview_key: Callable[[str], str]) -> tuple[bytes, str]:
+    """A page image scaled to ``PREVIEW_WIDTH`` (tens of kilobytes instead of megabytes on a slow link):
+    greyscale JPEG for noisy scans, PNG for clean pages, whichever is smaller. Made once and kept in the
+    object store under ``preview_key(ext)`` (a derived object). Returns the bytes and the media type."""
+    for ext in ("jpg", "png"):
+        if store.exists(preview_key(ext)):
+            return store.get_bytes(preview_key(ext)), MEDIA[ext]
+    try:
+        with store.open(image_key) as fh, Image.open(fh) as img:
+            img.draft("L", (PREVIEW_WIDTH, PREVIEW_WIDTH * 2))
+            small = img.convert("L")
+            if small.width > PREVIEW_WIDTH:
+                small = small.resize((PREVIEW_WIDTH, max(1, small.height * PREVIEW_WIDTH // small.width)))
+    except (OSError, Image.DecompressionBombError) as e:
+        raise StorageError(f"page image {image_key} unreadable ({e.__class__.__name__})") from e
+    encoded: dict[str, bytes] = {}
+    for ext, fmt in (("jpg", "JPEG"), ("png", "PNG")):
+        out = io.BytesIO()
+        small.save(out, format=fmt, optimize=True, **({"quality": PREVIEW_QUALITY} if fmt == "JPEG" else {}))
+        encoded[ext] = out.getvalue()
+    ext = min(encoded, key=lambda e: len(encoded[e]))
+    store.put_bytes(preview_key(ext), encoded[ext])
+    return encoded[ext], MEDIA[ext]
+
+
+MEDIA = {"jpg": "image/jpeg", "png": "image/png"}

@@ -6,13 +6,15 @@ import logging
 from collections.abc import Iterator
 from typing import Annotated, BinaryIO
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Query
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
+from review_ui.crops import preview
 from review_ui.deps import Ctx, Db, User, Writer
 from review_ui.params import DossierId, PageNo
 from review_ui.review import get_dossier, request_rescan
 from sohoa.errors import NotFound
+from storage.keys import page_key
 from storage.tables import PageRow
 
 log = logging.getLogger(__name__)
@@ -25,12 +27,24 @@ router = APIRouter(tags=["pages"])
     response_class=Response,
     responses={200: {"content": {"image/png": {}}}},
 )
-def page_image(*, ctx: Ctx, db: Db, user: User, dossier_id: DossierId, idx: PageNo) -> Response:
-    """The prepared page image, streamed from the object store, for users who may see the dossier."""
+def page_image(
+    *,
+    ctx: Ctx,
+    db: Db,
+    user: User,
+    dossier_id: DossierId,
+    idx: PageNo,
+    size: Annotated[str, Query(pattern=r"^(full|preview)$")] = "full",
+) -> Response:
+    """The prepared page image for users who may see the dossier: the full PNG streamed from the object
+    store, or (``size=preview``) a small JPEG the viewer shows first on slow links."""
     get_dossier(db, user, dossier_id)
     page = db.get(PageRow, (dossier_id, idx))
     if page is None or not page.image_key:
         raise NotFound(f"no image for page {idx} of dossier {dossier_id}")
+    if size == "preview":
+        data, media = preview(ctx.store, page.image_key, lambda ext: page_key(dossier_id, idx, "preview", ext))
+        return Response(data, media_type=media, headers={"cache-control": "private, max-age=300"})
     return StreamingResponse(
         _chunks(ctx.store.open(page.image_key)),
         media_type="image/png",

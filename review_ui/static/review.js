@@ -11,9 +11,16 @@
   var full = null;
   var view = null;
 
+  var pageImage = document.getElementById("page-image");
   function setView(v) {
     view = v;
-    if (svg) { svg.setAttribute("viewBox", v.join(" ")); }
+    if (!svg) { return; }
+    svg.setAttribute("viewBox", v.join(" "));
+    // zoomed in past the preview's resolution: fetch the full scan once
+    if (pageImage && full && v[2] < full[2] * 0.6 && pageImage.getAttribute("data-full")) {
+      pageImage.setAttribute("href", pageImage.getAttribute("data-full"));
+      pageImage.removeAttribute("data-full");
+    }
   }
   if (svg) {
     full = [0, 0, +svg.getAttribute("data-width"), +svg.getAttribute("data-height")];

@@ -434,3 +434,14 @@ def test_next_key_goes_to_the_most_urgent_other_dossier_in_scope(env: Env) -> No
     assert c.get("/next?after=d-a3").headers["location"] == "/dossiers/d-a1"
     b, _ = login(env, "clerk_b")
     assert b.get("/next?after=d-b1").headers["location"] == "/queue"  # nothing else in commune B
+
+
+def test_page_preview_is_a_small_jpeg_made_once(env: Env) -> None:
+    c, _ = login(env, "clerk_a")
+    full = c.get("/dossiers/d-a1/pages/1/image")
+    small = c.get("/dossiers/d-a1/pages/1/image?size=preview")
+    assert small.headers["content-type"] in ("image/jpeg", "image/png") and len(small.content) < len(full.content)
+    assert Image.open(BytesIO(small.content)).width <= 1400
+    store = LocalObjectStore(env.settings.objects_dir)
+    assert store.exists("d-a1/0001_preview.png") or store.exists("d-a1/0001_preview.jpg")  # made once, kept
+    assert c.get("/dossiers/d-b1/pages/1/image?size=preview").status_code == 404  # same access check
