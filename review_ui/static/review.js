@@ -17,7 +17,7 @@
     if (!svg) { return; }
     svg.setAttribute("viewBox", v.join(" "));
     // zoomed in past the preview's resolution: fetch the full scan once
-    if (pageImage && full && v[2] < full[2] * 0.6 && pageImage.getAttribute("data-full")) {
+    if (pageImage && full && v[2] < full[2] * 0.3 && pageImage.getAttribute("data-full")) {
       pageImage.setAttribute("href", pageImage.getAttribute("data-full"));
       pageImage.removeAttribute("data-full");
     }
