@@ -151,10 +151,18 @@ class PeakRSS:
 
     @staticmethod
     def now() -> int:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-        return 0
+        """Resident memory of this process and its children (worker processes), in bytes."""
+        pids = ["self"]
+        for children in Path("/proc/self/task").glob("*/children"):
+            pids.extend(children.read_text().split())
+        total = 0
+        for pid in pids:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue  # a child that just ended
+            total += next((int(ln.split()[1]) * 1024 for ln in status.splitlines() if ln.startswith("VmRSS:")), 0)
+        return total
 
     def reset(self) -> None:
         self.peak = self.now()
@@ -188,9 +196,7 @@ def admin_pairs(n: int = 400) -> list[tuple[str, str]]:
     return pairs
 
 
-def generate(
-    start: int, n: int, pairs: list[tuple[str, str]], rng: np.random.Generator
-) -> dict[str, list[str]]:
+def generate(start: int, n: int, pairs: list[tuple[str, str]], rng: np.random.Generator) -> dict[str, list[str]]:
     """Columns of ``n`` people and vehicles numbered from ``start``."""
     idx = np.arange(start, start + n)
     rand7 = ["".join(r) for r in VIN[rng.integers(0, len(VIN), size=(n, 7))]]
@@ -201,8 +207,7 @@ def generate(
         "chassis": [f"RLH{r}{i:07d}" for r, i in zip(rand7, idx, strict=True)],
         "engine": [f"E{i % 97:02d}-{i:07d}" for i in idx],
         "plate": [
-            f"{29 + i % 10}-{'BCDEFGHKLM'[i // 100000 % 10]}{1 + i // 1000000 % 9} {i % 100000:05d}"
-            for i in idx
+            f"{29 + i % 10}-{'BCDEFGHKLM'[i // 100000 % 10]}{1 + i // 1000000 % 9} {i % 100000:05d}" for i in idx
         ],
         "name": [
             f"{a} {b} {c}"
@@ -214,13 +219,10 @@ def generate(
             )
         ],
         "id": [
-            f"001{(0 if y < 2000 else 2) + i % 2}{y % 100:02d}{i % 1000000:06d}"
-            for y, i in zip(year, idx, strict=True)
+            f"001{(0 if y < 2000 else 2) + i % 2}{y % 100:02d}{i % 1000000:06d}" for y, i in zip(year, idx, strict=True)
         ],
         "birth": [f"{y}-{1 + i % 12:02d}-{1 + i % 28:02d}" for y, i in zip(year, idx, strict=True)],
-        "street": [
-            f"{1 + i % 300} {s}" for s, i in zip(STREETS[rng.integers(0, len(STREETS), n)], idx, strict=True)
-        ],
+        "street": [f"{1 + i % 300} {s}" for s, i in zip(STREETS[rng.integers(0, len(STREETS), n)], idx, strict=True)],
         "place": place.tolist(),
         "brand": BRANDS[rng.integers(0, len(BRANDS), n)].tolist(),
         "model": MODELS[rng.integers(0, len(MODELS), n)].tolist(),
@@ -336,7 +338,13 @@ def expected(n: int) -> dict[str, int]:
     }
 
 
-def run_size(n: int, root: Path, pairs: list[tuple[str, str]], rss: PeakRSS) -> dict[str, float]:
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (worker processes)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def run_size(n: int, root: Path, pairs: list[tuple[str, str]], rss: PeakRSS, workers: int = 1) -> dict[str, float]:
     work = root / f"n{n}"
     work.mkdir(parents=True, exist_ok=True)
     url = f"sqlite:///{work / 'sohoa.db'}"
@@ -351,9 +359,9 @@ def run_size(n: int, root: Path, pairs: list[tuple[str, str]], rss: PeakRSS) -> 
         pop = import_file(session, "population", pop_csv)
         t_import, m_import, cpu_import = time.perf_counter() - t0, rss.peak, time.process_time() - c0
         rss.reset()
-        t0, c0 = time.perf_counter(), time.process_time()
-        summary = reconcile_all(session)
-        t_rec, m_rec, cpu_rec = time.perf_counter() - t0, rss.peak, time.process_time() - c0
+        t0, c0 = time.perf_counter(), cpu_seconds()
+        summary = reconcile_all(session, workers=workers)
+        t_rec, m_rec, cpu_rec = time.perf_counter() - t0, rss.peak, cpu_seconds() - c0
     dispose_engine(url)
     got = summary.as_dict()
     want = expected(n)
@@ -384,18 +392,19 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="100000,300000,1000000")
     ap.add_argument("--dir", type=Path, default=None, help="work directory (default: a temporary one)")
+    ap.add_argument("--workers", type=int, default=1, help="reconcile worker processes (default 1)")
     args = ap.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     root = args.dir or Path(tempfile.mkdtemp(prefix="bench_reconcile_"))
     rss = PeakRSS()
     pairs = admin_pairs()
-    print(f"reconcile benchmark: {len(pairs)} (old, current) commune pairs, work dir {root}", flush=True)
-    results = [run_size(n, root, pairs, rss) for n in sizes]
-    base = results[0]
     print(
-        "\nsize        import s  reconcile s  cpu s  peak MiB  time ratio  cpu ratio  size ratio  "
-        "import+reconcile s"
+        f"reconcile benchmark: {len(pairs)} (old, current) commune pairs, {args.workers} worker(s), work dir {root}",
+        flush=True,
     )
+    results = [run_size(n, root, pairs, rss, args.workers) for n in sizes]
+    base = results[0]
+    print("\nsize        import s  reconcile s  cpu s  peak MiB  time ratio  cpu ratio  size ratio  import+reconcile s")
     for r in results:
         print(
             f"{r['n']:>9,}  {r['import']:9.1f}  {r['reconcile']:11.1f}  {r['cpu']:5.1f}  "

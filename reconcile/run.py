@@ -36,6 +36,7 @@ from reconcile.compare import (
 from reconcile.importer import ImportReport, import_file
 from reconcile.match import CHUNK, Candidates, Record, population_candidates, registry_candidates
 from reconcile.tables import Reconciliation, ReconciliationResult, utcnow
+from reconcile.workers import parallel_batches
 from sohoa.errors import StorageError
 from sohoa.model import FieldValue
 from storage.tables import Base
@@ -210,17 +211,27 @@ def reconcile_all(
     *,
     batch: int = DEFAULT_BATCH,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> ReconcileSummary:
     """Reconcile ``records`` (``(dossier_id, {field: FieldValue or value}, ...)``, e.g. from
     ``Repository.iter_records``), or every stored record (read in batches straight from the tables).
 
-    Results replace earlier ones of the same dossiers; each batch is one transaction.
+    Results replace earlier ones of the same dossiers; each batch is one transaction. With
+    ``workers`` > 1, lookups and comparisons run in that many processes (``reconcile.workers``)
+    while this one reads records and writes results.
     """
     summary = ReconcileSummary()
     batches = iter_stored_records(session, batch) if records is None else _batches(records, batch)
     with bulk_session(session):
-        for chunk in batches:
-            results = reconcile_batch(session, chunk)
+        url = session.get_bind().engine.url
+        if workers > 1 and url.database in (None, "", ":memory:") and url.get_backend_name() == "sqlite":
+            log.warning("an in-memory database cannot be shared with worker processes: running in one")
+            workers = 1
+        if workers > 1:
+            computed = parallel_batches(url.render_as_string(hide_password=False), batches, workers)
+        else:
+            computed = ((chunk, reconcile_batch(session, chunk)) for chunk in batches)
+        for chunk, results in computed:
             try:
                 overall = _store(session, results)
                 session.commit()

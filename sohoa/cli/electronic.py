@@ -108,11 +108,18 @@ def import_cmd(
     show_default=True,
     help="Records per transaction.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Processes for lookups and comparisons (this one reads records and writes results).",
+)
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), help="Data directory (SOHOA_DATA_DIR).")
-def reconcile_cmd(batch: int, data_dir: Path | None) -> None:
+def reconcile_cmd(batch: int, workers: int, data_dir: Path | None) -> None:
     """Compare every stored record with the registry and population rows and store the verdicts."""
     with open_session(data_dir) as session, tqdm(desc="records", unit="record", disable=None) as bar:
-        summary = reconcile_all(session, batch=batch, progress=bar.update)
+        summary = reconcile_all(session, batch=batch, progress=bar.update, workers=workers)
     click.echo(f"{summary.records} records reconciled")
     for source in ("registry", "population"):
         counts = ", ".join(f"{v} {n}" for v, n in sorted(summary.verdicts[source].items()))

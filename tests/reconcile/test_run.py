@@ -172,3 +172,16 @@ def test_a_record_without_keys_is_missing_and_says_why(session: Session, world: 
         "notes": ["no chassis, engine or plate number on paper"],
     }
     assert got["population"]["notes"] == ["no ID number on paper"]
+
+
+def test_worker_processes_give_the_same_verdicts(session: Session, world: World) -> None:
+    _load_world(session, world)
+    reconcile_all(session, batch=3)
+    one = {c.dossier_id: reconciliation_for(session, c.dossier_id) for c in world.cases}
+    summary = reconcile_all(session, batch=3, workers=2)
+    assert summary.records == len(world.cases)
+    two = {c.dossier_id: reconciliation_for(session, c.dossier_id) for c in world.cases}
+    for results in (one, two):
+        for r in results.values():
+            r.pop("reconciled_at")
+    assert one == two
