@@ -1,7 +1,8 @@
 """SIGKILL ``sohoa run`` at random points of a small batch, 20 times, re-running after each kill.
 
-Kill delays are drawn (seeded) from the run time observed for the same batch on this
-machine, so the kills land in start-up, ingest, OCR, extraction and commit alike. After
+Kill delays are drawn (seeded, uniformly) from the run time observed for the same batch on
+this machine, scaled by the share of the batch still to do, so the kills land in start-up,
+ingest, OCR, extraction and commit alike. After
 every kill the data directory must hold whole dossiers or nothing (see ``invariants``);
 when a run happens to finish before its kill the data directory is checked as finished
 and wiped, so the following kills again find work to interrupt. A final run must finish
@@ -54,9 +55,10 @@ def test_twenty_random_kills_then_a_rerun_stores_every_dossier_exactly_once(tmp_
     invariants.check(data, expected, finished=True)
     shutil.rmtree(data)
 
-    kills = finished = orphans_seen = temps_seen = 0
+    kills = finished = orphans_seen = temps_seen = stored = 0
     while kills < KILLS:
-        delay = rng.uniform(0.0, observed)
+        # a run that finds `stored` dossiers done has that much less to do: scale the observed time
+        delay = rng.uniform(0.0, observed * (len(batch) - stored + 1) / (len(batch) + 1))
         proc = _start(tmp_path / "in", data)
         try:
             proc.wait(timeout=delay)
@@ -66,6 +68,7 @@ def test_twenty_random_kills_then_a_rerun_stores_every_dossier_exactly_once(tmp_
             kills += 1
             state = invariants.check(data, expected, finished=False)
             orphans_seen += len(state.orphan_prefixes)
+            stored = len(state.processed)
             temps_seen = max(temps_seen, state.temp_files)
             continue
         assert proc.returncode == 0, proc.stderr.read().decode(errors="replace") if proc.stderr else ""
@@ -73,6 +76,7 @@ def test_twenty_random_kills_then_a_rerun_stores_every_dossier_exactly_once(tmp_
         finished += 1
         invariants.check(data, expected, finished=True)
         shutil.rmtree(data)  # give the next kills work to interrupt
+        stored = 0
 
     _finish(_start(tmp_path / "in", data))
     state = invariants.check(data, expected, finished=True)
