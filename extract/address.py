@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 from extract.checked import Checked, reject
+from extract.gazetteer import restore
 from sohoa.domain.provinces import PROVINCES, Province
 from sohoa.domain.text import fold
 
@@ -40,10 +41,11 @@ def normalize(raw: str) -> Checked:
     text = " ".join(text.split()).strip(_EDGE)
     if len(text) < 5:
         return reject("address: nothing read")
-    reasons: tuple[str, ...] = ()
+    text, changed = restore(text)
+    reasons: list[str] = [f"address: {changed} unit name(s) spelled as in the official list"] if changed else []
     if province_of(text) is None:
-        reasons = ("address: no province named",)
-    return Checked(text, reasons, doubt=bool(reasons))
+        reasons.append("address: no province named")
+    return Checked(text, tuple(reasons), corrections=changed, doubt=province_of(text) is None)
 
 
 def province_of(address: str) -> Province | None:

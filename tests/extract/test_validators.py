@@ -229,3 +229,11 @@ def test_no_normalizer_raises_on_ocr_like_text(name: str, text: str) -> None:
     """Digits, look-alike letters and leader dots, the text OCR makes of a dotted form line."""
     got = normalize(name, text)
     assert got.value is None or isinstance(got.value, str)
+
+
+def test_address_unit_names_take_their_official_spelling() -> None:
+    got = address.normalize("Ap Nam, Xã Sơn Bình, Huyện Chau Đức, Tinh Bà Ria - Vũng Tàu")
+    assert got.value == "Ấp Nam, Xã Sơn Bình, Huyện Châu Đức, Tỉnh Bà Rịa - Vũng Tàu"
+    assert got.corrections == 3 and got.ok
+    assert address.normalize("Số 12, phường Ba Đình, Hà Nội").value == "Số 12, phường Ba Đình, Hà Nội"
+    assert address.normalize("Thôn 9, Xã Zzyzx, Hà Nội").value == "Thôn 9, Xã Zzyzx, Hà Nội"  # unknown: kept

@@ -1,0 +1,89 @@
+"""Official spellings of administrative units (before and after the 2025 reform), for addresses.
+
+OCR often drops or changes the diacritics of an address ("Thanh phố", "Huyện Chau Đức");
+an address part that folds to exactly one official unit name ("Huyện Châu Đức") takes
+that spelling. Names come from the maintained packages ``vietnamadminunits`` (63-province
+data: provinces, districts, wards) and ``vietnam-provinces`` (34 provinces, 3,321 communes).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+from sohoa.domain.text import fold
+
+log = logging.getLogger(__name__)
+
+#: the kind words that open a hamlet or street part of an address
+PLACE_WORDS = ("Tổ dân phố", "Khu phố", "Ấp", "Xóm", "Thôn", "Bản", "Số", "Khu", "Tổ", "Làng", "Buôn", "Phum",
+               "Sóc", "Ngõ", "Ngách", "Hẻm", "Đường", "Khóm")
+
+
+def key(text: str) -> str:
+    """Folded, punctuation as spaces."""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
+
+
+def _add(table: dict[str, set[str]], name: str) -> None:
+    if name:
+        table.setdefault(key(name), set()).add(name)
+
+
+@lru_cache(maxsize=1)
+def unit_names() -> dict[str, str]:
+    """Folded unit name (with its kind word: "xa kim hy") → the one official spelling."""
+    table: dict[str, set[str]] = {}
+    try:
+        from vietnam_provinces import Province, Ward
+        from vietnamadminunits.database import query
+
+        for row in query("SELECT DISTINCT province, district, ward FROM admin_units_legacy"):
+            for col in ("province", "district", "ward"):
+                _add(table, row[col] or "")
+        for p in Province.iter_all():
+            _add(table, p.name)
+        for w in Ward.iter_all():
+            _add(table, w.name)
+    except (ImportError, OSError) as e:  # the data packages are dependencies; degrade, don't fail
+        log.warning("administrative-unit names unavailable: %s", e)
+    return {k: next(iter(v)) for k, v in table.items() if len(v) == 1}
+
+
+def _place_word(part: str) -> str:
+    """The part with its opening kind word spelled right ("Ap 6" → "Ấp 6")."""
+    folded = key(part)
+    for word in sorted(PLACE_WORDS, key=len, reverse=True):
+        k = key(word)
+        if folded == k or folded.startswith(k + " "):
+            n = len(word.split())
+            rest = part.split()[n:]
+            return " ".join([word, *rest])
+    return part
+
+
+def _cased_like(official: str, printed: str) -> str:
+    """``official``'s letters with ``printed``'s case, word by word ("phường" stays lower case)."""
+    o_words, p_words = official.split(), printed.split()
+    if len(o_words) != len(p_words):
+        return official
+    out = []
+    for o, p in zip(o_words, p_words, strict=True):
+        out.append(o.lower() if p.islower() else o.upper() if p.isupper() and len(p) > 1 else o)
+    return " ".join(out)
+
+
+def restore(address: str) -> tuple[str, int]:
+    """The address with unit names in their official spelling; (text, parts changed)."""
+    names = unit_names()
+    parts = [p.strip() for p in address.split(",")]
+    out: list[str] = []
+    changed = 0
+    for i, part in enumerate(parts):
+        fixed = _cased_like(names[key(part)], part) if key(part) in names else part
+        if fixed == part and i == 0:
+            fixed = _place_word(part)
+        changed += fixed != part
+        out.append(fixed)
+    return ", ".join(p for p in out if p), changed
