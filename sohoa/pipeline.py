@@ -145,18 +145,30 @@ class StoredImages(Mapping[int, np.ndarray]):
         return len(self._keys)
 
 
-def extract_fields(pages: Sequence[Page], store: ObjectStore) -> dict[str, FieldValue]:
+@dataclass(frozen=True)
+class CropReader:
+    """Re-reads one field's box for the extractors (``ocr.tesseract.read_crop``).
+
+    Identifiers (a character whitelist) are read in English; free text is read in the
+    run's ``languages``, so names and addresses keep their diacritics.
+    """
+
+    languages: str = "vie+eng"
+
+    def __call__(self, image: np.ndarray, bbox: Any, whitelist: str | None, psm: int) -> tuple[str, float]:
+        from ocr.tesseract import read_crop
+
+        lang = "eng" if whitelist else self.languages
+        return read_crop(image, bbox, lang=lang, whitelist=whitelist, psm=psm)
+
+
+def extract_fields(pages: Sequence[Page], store: ObjectStore, languages: str = "vie+eng") -> dict[str, FieldValue]:
     """Classify and extract the record of a dossier from its read pages."""
     from extract.record import extract_record
-    from ocr.tesseract import read_crop
     from sohoa.doctypes import load_doctype
 
     spec = load_doctype("vehicle_registration")
-
-    def reread(image: np.ndarray, bbox: Any, whitelist: str | None, psm: int) -> tuple[str, float]:
-        return read_crop(image, bbox, whitelist=whitelist, psm=psm)
-
-    return extract_record(pages, spec=spec, reread=reread, images=StoredImages(store, pages))
+    return extract_record(pages, spec=spec, reread=CropReader(languages), images=StoredImages(store, pages))
 
 
 def dossier_place(fields: Mapping[str, FieldValue]) -> tuple[str | None, str | None]:
@@ -209,7 +221,7 @@ def finish_pages(pages: Sequence[Page], settings: Settings) -> dict[str, FieldVa
     store = object_store_from_settings(settings)
     dossier_id = pages[0].dossier_id
     store_searchable_pdf(store, pages, dossier_key(dossier_id, "searchable.pdf"))
-    return extract_fields(pages, store)
+    return extract_fields(pages, store, settings.languages)
 
 
 @dataclass

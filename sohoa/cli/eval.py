@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-import numpy as np
 from tqdm import tqdm
 
 from extract import confidence
@@ -27,25 +26,15 @@ from extract.evaluate import as_dict, report, score_record
 from extract.record import extract_with_evidence
 from ingest.sources import discover
 from ingest.stage import load_dossier
-from ocr.tesseract import read_crop
 from sohoa.context import StageContext
 from sohoa.doctypes import load_doctype
 from sohoa.errors import SohoaError, UsageError
-from sohoa.pipeline import StoredImages, run_page_stages, store_page_outputs
+from sohoa.pipeline import CropReader, StoredImages, run_page_stages, store_page_outputs
 from sohoa.samples.truth import DossierTruth
 from sohoa.settings import get_settings
 from storage.objectstore import LocalObjectStore
 
 log = logging.getLogger(__name__)
-
-
-def crop_reader() -> Any:
-    """The crop re-reader, as the pipeline passes it to extraction (``ocr.tesseract.read_crop``)."""
-
-    def reread(image: np.ndarray, bbox: Any, whitelist: str | None, psm: int) -> tuple[str, float]:
-        return read_crop(image, bbox, whitelist=whitelist, psm=psm)
-
-    return reread
 
 
 def run_dossier(path: Path, store: Any) -> tuple[list[Any], Any]:
@@ -66,6 +55,7 @@ def evaluate_dir(folder: Path, limit: int | None, progress: bool) -> tuple[list[
     if not truths:
         raise UsageError(f"no *.truth.json in {folder} (write some with: sohoa samples {folder})")
     spec = load_doctype("vehicle_registration")
+    reader = CropReader(get_settings().languages)
     outcomes: list[Any] = []
     rows: list[Any] = []
     with tempfile.TemporaryDirectory(prefix="sohoa-eval-") as scratch:
@@ -77,7 +67,7 @@ def evaluate_dir(folder: Path, limit: int | None, progress: bool) -> tuple[list[
             except SohoaError as e:
                 log.warning("%s: %s", truth.source, e)
                 pages, images = [], {}
-            fields, evidence = extract_with_evidence(pages, spec=spec, reread=crop_reader(), images=images)
+            fields, evidence = extract_with_evidence(pages, spec=spec, reread=reader, images=images)
             expected = truth.fields.as_dict()
             outcomes += score_record(truth.dossier_id, truth.quality, fields, expected)
             rows += [(evidence[k], fields[k].value == expected[k]) for k in expected]

@@ -16,8 +16,9 @@ from click.testing import CliRunner
 from extract.classify import classify
 from extract.record import extract_with_evidence
 from sohoa.cli import cli, main
-from sohoa.cli.eval import crop_reader, run_dossier
+from sohoa.cli.eval import run_dossier
 from sohoa.doctypes import DocTypeSpec
+from sohoa.pipeline import CropReader
 from sohoa.samples.generator import generate
 from sohoa.samples.truth import DossierTruth
 from storage.objectstore import LocalObjectStore
@@ -40,7 +41,7 @@ def test_generated_dossiers_are_extracted(
     store = LocalObjectStore(tmp_path / "store")
     for truth in truths:
         pages, images = run_dossier(folder / truth.source, store)
-        fields, _ = extract_with_evidence(pages, spec=spec, reread=crop_reader(), images=images)
+        fields, _ = extract_with_evidence(pages, spec=spec, reread=CropReader(), images=images)
         expected = truth.fields.as_dict()
         for name in IDENTIFIERS:
             assert fields[name].value == expected[name], name
