@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 
 from sohoa.doctypes import DocTypeSpec, FieldSpec
 from sohoa.domain.text import fold
+from sohoa.layout import to_layout
 from sohoa.model import BBox, Page
 
 log = logging.getLogger(__name__)
@@ -104,14 +105,13 @@ def label_key(text: str) -> str:
 
 
 def page_tokens(page: Page) -> list[Token]:
-    """The page's words in reading order, each with its line number."""
+    """The page's words in reading order, read from its layoutparser ``Layout``, each with its line number."""
     out: list[Token] = []
-    line_no = 0
-    for block in page.blocks:
-        for line in block.lines:
-            for w in line.words:
-                out.append(Token(len(out), w.text, w.bbox, w.confidence, line_no))
-            line_no += 1
+    lines: dict[str, int] = {}
+    for element in to_layout(page.blocks, level="word"):
+        line_no = lines.setdefault(str(element.parent), len(lines))
+        box = BBox.of(round(v) for v in element.coordinates)
+        out.append(Token(len(out), element.text or "", box, float(element.score or 0.0), line_no))
     return out
 
 
