@@ -149,11 +149,14 @@ class StoredImages(Mapping[int, np.ndarray]):
 class CropReader:
     """Re-reads one field's box for the extractors (``ocr.tesseract.read_crop``).
 
-    Identifiers (a character whitelist) are read in English; free text is read in the
-    run's ``languages``, so names and addresses keep their diacritics.
+    Identifiers (a character whitelist) are read in English. Free text (names,
+    addresses) is re-read only when ``languages`` names ``vie``; the pipeline keeps
+    the default, English only, because the confidence model was fitted without
+    Vietnamese re-reads: with them, ``sohoa eval`` on 10 held-out dossiers read more
+    names right (30% vs 18%) but auto-accepted wrong ones (precision 97.8%).
     """
 
-    languages: str = "vie+eng"
+    languages: str = "eng"
 
     def __call__(self, image: np.ndarray, bbox: Any, whitelist: str | None, psm: int) -> tuple[str, float]:
         from ocr.tesseract import read_crop
@@ -162,13 +165,13 @@ class CropReader:
         return read_crop(image, bbox, lang=lang, whitelist=whitelist, psm=psm)
 
 
-def extract_fields(pages: Sequence[Page], store: ObjectStore, languages: str = "vie+eng") -> dict[str, FieldValue]:
+def extract_fields(pages: Sequence[Page], store: ObjectStore) -> dict[str, FieldValue]:
     """Classify and extract the record of a dossier from its read pages."""
     from extract.record import extract_record
     from sohoa.doctypes import load_doctype
 
     spec = load_doctype("vehicle_registration")
-    return extract_record(pages, spec=spec, reread=CropReader(languages), images=StoredImages(store, pages))
+    return extract_record(pages, spec=spec, reread=CropReader(), images=StoredImages(store, pages))
 
 
 def dossier_place(fields: Mapping[str, FieldValue]) -> tuple[str | None, str | None]:
@@ -221,7 +224,7 @@ def finish_pages(pages: Sequence[Page], settings: Settings) -> dict[str, FieldVa
     store = object_store_from_settings(settings)
     dossier_id = pages[0].dossier_id
     store_searchable_pdf(store, pages, dossier_key(dossier_id, "searchable.pdf"))
-    return extract_fields(pages, store, settings.languages)
+    return extract_fields(pages, store)
 
 
 @dataclass

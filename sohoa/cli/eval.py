@@ -55,7 +55,7 @@ def evaluate_dir(folder: Path, limit: int | None, progress: bool) -> tuple[list[
     if not truths:
         raise UsageError(f"no *.truth.json in {folder} (write some with: sohoa samples {folder})")
     spec = load_doctype("vehicle_registration")
-    reader = CropReader(get_settings().languages)
+    reader = CropReader()  # as the pipeline reads crops
     outcomes: list[Any] = []
     rows: list[Any] = []
     with tempfile.TemporaryDirectory(prefix="sohoa-eval-") as scratch:
