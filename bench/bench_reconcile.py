@@ -31,7 +31,7 @@ import numpy as np
 import vietnamadminunits
 
 from reconcile import address
-from reconcile.importer import import_file
+from reconcile.importer import COLUMNS, POPULATION, REGISTRY, import_file
 from reconcile.keys import plain_key
 from reconcile.run import reconcile_all
 from storage.db import dispose_engine, migrate, session_factory
@@ -112,18 +112,8 @@ FIELDS = (
     "model",
     "color",
 )
-REG_COLS = (
-    "plate_number",
-    "chassis_number",
-    "engine_number",
-    "owner_name",
-    "owner_id_number",
-    "brand",
-    "model",
-    "color",
-    "owner_address",
-)
-POP_COLS = ("id_number", "full_name", "birth_date", "address")
+REG_COLS = COLUMNS[REGISTRY]
+POP_COLS = COLUMNS[POPULATION]
 
 # kinds of discrepancy by i % 100
 TYPO, OTHER_OWNER, PLAIN_NAME, OLD_ADDRESS, MOVED, NO_REG, NO_POP, DUPLICATE = range(8)

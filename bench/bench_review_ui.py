@@ -37,27 +37,13 @@ sys.path.insert(0, str(ROOT))
 
 from review_ui import queue_index  # noqa: E402
 from review_ui.accounts import create_user  # noqa: E402
+from sohoa.samples.truth import FIELD_NAMES  # noqa: E402
 from sohoa.settings import Settings  # noqa: E402
 from storage.db import dispose_engine, migrate, session_factory  # noqa: E402
 from storage.objectstore import LocalObjectStore  # noqa: E402
 from storage.tables import DossierRow, FieldRow, PageRow, utcnow  # noqa: E402
 
-FIELDS = (
-    "plate_number",
-    "chassis_number",
-    "engine_number",
-    "owner_name",
-    "owner_id_number",
-    "owner_birth_date",
-    "owner_address",
-    "brand",
-    "model",
-    "color",
-    "vehicle_type",
-    "engine_capacity",
-    "year_of_manufacture",
-    "registration_date",
-)
+FIELDS = FIELD_NAMES
 COMMUNES = [f"Phường Số {i:02d}" for i in range(30)]
 PASSWORD = "bench password 123"
 CSRF_RE = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
