@@ -34,6 +34,7 @@ from reconcile import address
 from reconcile.importer import COLUMNS, POPULATION, REGISTRY, import_file
 from reconcile.keys import plain_key
 from reconcile.run import reconcile_all
+from sohoa.samples.truth import FIELD_NAMES
 from storage.db import dispose_engine, migrate, session_factory
 
 SURNAMES = np.array(
@@ -100,18 +101,7 @@ BRANDS = np.array(["HONDA", "YAMAHA", "SUZUKI", "PIAGGIO", "VINFAST"])
 MODELS = np.array(["WAVE ALPHA", "SIRIUS", "VISION", "AIR BLADE", "EXCITER", "LEAD"])
 COLORS = np.array(["Đỏ - Đen", "Trắng", "Đen", "Xanh", "Bạc", "Xám"])
 CHUNK = 100_000
-FIELDS = (
-    "plate_number",
-    "chassis_number",
-    "engine_number",
-    "owner_name",
-    "owner_id_number",
-    "owner_birth_date",
-    "owner_address",
-    "brand",
-    "model",
-    "color",
-)
+FIELDS = FIELD_NAMES[:10]  # plate … color: what the registry and population data hold
 REG_COLS = COLUMNS[REGISTRY]
 POP_COLS = COLUMNS[POPULATION]
 
