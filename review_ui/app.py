@@ -19,6 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
 
 from review_ui.context import STATIC_DIR, TEMPLATES_DIR, AppContext
 from review_ui.middleware import BodyLimit, SecurityHeaders
@@ -97,6 +98,7 @@ def create_app(
     api_docs.mount_assets(app)
     app.add_exception_handler(SohoaError, _sohoa_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid_request)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_middleware(BodyLimit, limit=FORM_LIMIT, upload_limit=limit, upload_paths=UPLOAD_PATHS)
     app.add_middleware(SecurityHeaders)
     return app
@@ -136,6 +138,15 @@ async def _invalid_request(request: Request, exc: RequestValidationError) -> Res
     """422 naming what was wrong where, without echoing the submitted values (they may be personal data)."""
     errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
     return JSONResponse({"error": "invalid", "detail": errors}, status_code=422)
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    """Starlette's own refusals (unknown path, wrong method, unparseable body) in the API's error shape."""
+    code = HTTP_ERROR_CODES.get(exc.status_code, "http_error")
+    return JSONResponse({"error": code, "detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+
+
+HTTP_ERROR_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large"}
 
 
 def static_path() -> Path:

@@ -79,6 +79,21 @@ class ErrorPublic(BaseModel):
     detail: str
 
 
+class IssuePublic(BaseModel):
+    """One thing wrong with a request: where (``loc``) and what (the submitted value is never echoed)."""
+
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class InvalidPublic(BaseModel):
+    """A refused request (422): the issues found by the schema, or the reason as one sentence."""
+
+    error: str
+    detail: str | list[IssuePublic]
+
+
 class PagePublic(BaseModel):
     """A page of a dossier."""
 

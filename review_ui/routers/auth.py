@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from review_ui import csrf
 from review_ui.accounts import authenticate, end_session, start_session
 from review_ui.deps import SESSION_COOKIE, Ctx, Db, MaybeUser, Writer
+from review_ui.openapi_responses import FORM, documented
 from review_ui.pages_render import render
 from sohoa.errors import AuthenticationFailed, PermissionDenied
 
@@ -50,7 +51,7 @@ def _login_page(request: Request, ctx: Ctx, error: str | None, status: int) -> R
     return response
 
 
-@router.post("/login", response_class=HTMLResponse)
+@router.post("/login", response_class=HTMLResponse, responses=documented(*FORM))
 def login(
     *,
     request: Request,
@@ -75,7 +76,7 @@ def login(
     return response
 
 
-@router.post("/logout", response_class=HTMLResponse)
+@router.post("/logout", response_class=HTMLResponse, responses=documented(*FORM))
 def logout(*, request: Request, db: Db, ctx: Ctx, user: Writer) -> Response:
     """End the session: its cookie and CSRF token stop working at once."""
     session_id = request.cookies.get(SESSION_COOKIE)

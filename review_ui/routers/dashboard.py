@@ -14,12 +14,13 @@ from reconcile.report import campaign
 from review_ui.access import require, scope_condition
 from review_ui.accounts import Principal
 from review_ui.deps import Ctx, Db, User
+from review_ui.openapi_responses import SCREEN, documented
 from review_ui.pages_render import render
 from storage.tables import DossierRow
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(tags=["dashboard"])
+router = APIRouter(tags=["dashboard"], responses=documented(*SCREEN, 403))
 MAX_UNITS = 40
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from review_ui import audit, queue_index
 from review_ui.deps import Ctx, Db, User, Writer
+from review_ui.openapi_responses import FORM, SCREEN, documented
 from review_ui.pages_render import render
 from review_ui.params import DossierId
 from review_ui.review import DossierView, approve, load_view
@@ -19,7 +20,7 @@ from sohoa.errors import Conflict
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(tags=["dossiers"])
+router = APIRouter(tags=["dossiers"], responses=documented(*SCREEN))
 
 
 def view_context(view: DossierView, focus: str | None) -> dict[str, Any]:
@@ -40,7 +41,7 @@ def view_context(view: DossierView, focus: str | None) -> dict[str, Any]:
     }
 
 
-@router.get("/dossiers/{dossier_id}", response_class=HTMLResponse)
+@router.get("/dossiers/{dossier_id}", response_class=HTMLResponse, responses=documented(404, 422))
 def dossier_page(
     *,
     request: Request,
@@ -71,7 +72,9 @@ def _page_of(view: DossierView, name: object) -> int | None:
     return next((f.page for f in view.fields if f.name == name and f.page), None)
 
 
-@router.post("/dossiers/{dossier_id}/approve", response_class=HTMLResponse)
+@router.post(
+    "/dossiers/{dossier_id}/approve", response_class=HTMLResponse, responses=documented(*FORM, 404, 409)
+)
 def approve_dossier(*, request: Request, ctx: Ctx, db: Db, user: Writer, dossier_id: DossierId) -> Response:
     """Approve (only with no field flagged), then go to the next dossier of the queue."""
     try:
@@ -95,7 +98,7 @@ def approve_dossier(*, request: Request, ctx: Ctx, db: Db, user: Writer, dossier
     return RedirectResponse(f"/dossiers/{dossier_id}?approved=1", status_code=303)
 
 
-@router.get("/next", response_class=HTMLResponse)
+@router.get("/next", response_class=HTMLResponse, responses=documented(422))
 def next_dossier(
     *, db: Db, user: User, after: Annotated[str, Query(pattern=r"^[A-Za-z0-9._-]{0,64}$")] = ""
 ) -> Response:

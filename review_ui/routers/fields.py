@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from review_ui import audit
 from review_ui.crops import crop_png
 from review_ui.deps import Ctx, Db, User, Writer
+from review_ui.openapi_responses import FORM, SCREEN, documented
 from review_ui.pages_render import render
 from review_ui.params import DossierId, FieldName
 from review_ui.review import (
@@ -35,11 +36,13 @@ from storage.tables import FieldRow, PageRow, utcnow
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(tags=["fields"])
+router = APIRouter(tags=["fields"], responses=documented(*SCREEN))
 GROUP_FIELDS = ("chassis_number", "engine_number", "plate_number", "owner_id_number")
 
 
-@router.post("/dossiers/{dossier_id}/fields/{name}", response_class=HTMLResponse)
+@router.post(
+    "/dossiers/{dossier_id}/fields/{name}", response_class=HTMLResponse, responses=documented(*FORM, 404, 409)
+)
 def save_field_form(
     *,
     request: Request,
@@ -119,7 +122,7 @@ def _again(
 @router.get(
     "/dossiers/{dossier_id}/fields/{name}/crop.png",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}},
+    responses={200: {"content": {"image/png": {}}}, **documented(404, 422)},
 )
 def field_crop(*, ctx: Ctx, db: Db, user: User, dossier_id: DossierId, name: FieldName) -> Response:
     """The scan around the field's box (access-checked like the dossier)."""
@@ -133,7 +136,7 @@ def field_crop(*, ctx: Ctx, db: Db, user: User, dossier_id: DossierId, name: Fie
 @router.get(
     "/dossiers/{dossier_id}/fields/{name}/readings/{i}/crop.png",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}},
+    responses={200: {"content": {"image/png": {}}}, **documented(404, 422)},
 )
 def reading_crop(
     *, ctx: Ctx, db: Db, user: User, dossier_id: DossierId, name: FieldName, i: Annotated[int, Path(ge=0, le=99)]
@@ -155,7 +158,7 @@ def _crop(ctx: Ctx, db: Db, dossier_id: str, page_no: int, box: BBox) -> Respons
     return Response(png, media_type="image/png", headers={"cache-control": "private, max-age=60"})
 
 
-@router.get("/group", response_class=HTMLResponse)
+@router.get("/group", response_class=HTMLResponse, responses=documented(422))
 def group_page(
     *,
     request: Request,
@@ -190,7 +193,7 @@ def group_page(
     )
 
 
-@router.post("/group", response_class=HTMLResponse)
+@router.post("/group", response_class=HTMLResponse, responses=documented(*FORM, 404))
 async def group_save(*, request: Request, ctx: Ctx, db: Db, user: Writer) -> Response:
     """Save every row of the group form; each row is its own optimistic write, conflicts are reported."""
     form = await request.form()

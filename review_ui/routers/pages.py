@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from review_ui.crops import preview
 from review_ui.deps import Ctx, Db, User, Writer
+from review_ui.openapi_responses import FORM, SCREEN, documented
 from review_ui.params import DossierId, PageNo
 from review_ui.review import get_dossier, request_rescan
 from sohoa.errors import NotFound
@@ -19,13 +20,13 @@ from storage.tables import PageRow
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(tags=["pages"])
+router = APIRouter(tags=["pages"], responses=documented(*SCREEN))
 
 
 @router.get(
     "/dossiers/{dossier_id}/pages/{idx}/image",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}}},
+    responses={200: {"content": {"image/png": {}}}, **documented(404, 422)},
 )
 def page_image(
     *,
@@ -58,7 +59,9 @@ def _chunks(fh: BinaryIO, size: int = 64 * 1024) -> Iterator[bytes]:
             yield chunk
 
 
-@router.post("/dossiers/{dossier_id}/pages/{idx}/rescan", response_class=Response)
+@router.post(
+    "/dossiers/{dossier_id}/pages/{idx}/rescan", response_class=Response, responses=documented(*FORM, 404)
+)
 def rescan_page(
     *,
     db: Db,

@@ -12,12 +12,13 @@ from review_ui import queue_index
 from review_ui.accounts import Principal
 from review_ui.deps import Ctx, Db, User
 from review_ui.i18n import labels
+from review_ui.openapi_responses import SCREEN, documented
 from review_ui.pages_render import render
 from review_ui.review import rescan_list
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(tags=["queue"])
+router = APIRouter(tags=["queue"], responses=documented(*SCREEN))
 PAGE = 50
 
 Commune = Annotated[str | None, Query(max_length=128)]
@@ -45,7 +46,7 @@ def queue_counts_cached(ctx: Ctx, db: Db, user: Principal, *, commune: str | Non
     )
 
 
-@router.get("/queue", response_class=HTMLResponse)
+@router.get("/queue", response_class=HTMLResponse, responses=documented(422))
 def queue_page(
     *,
     request: Request,

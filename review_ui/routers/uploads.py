@@ -17,13 +17,14 @@ from fastapi.responses import HTMLResponse, Response
 from review_ui import audit
 from review_ui.access import require
 from review_ui.deps import Ctx, Db, User, Writer
+from review_ui.openapi_responses import FORM, SCREEN, documented
 from review_ui.pages_render import render
 from sohoa.errors import InputRejected
 from storage.factory import inbox_store_from_settings
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(tags=["uploads"])
+router = APIRouter(tags=["uploads"], responses=documented(*SCREEN, 403))
 MAGIC = (
     (b"%PDF-", "pdf"),
     (b"\x89PNG\r\n\x1a\n", "png"),
@@ -48,7 +49,7 @@ def upload_form(request: Request, ctx: Ctx, user: User) -> Response:
     return render(request, ctx, "upload.html", user, stored=None)
 
 
-@router.post("/upload", response_class=HTMLResponse)
+@router.post("/upload", response_class=HTMLResponse, responses=documented(*FORM))
 def upload(*, request: Request, ctx: Ctx, db: Db, user: Writer, scan: Annotated[UploadFile, File()]) -> Response:
     """Store one scan in the inbox under a generated key."""
     require(user, "upload")

@@ -13,13 +13,14 @@ from review_ui import audit
 from review_ui.access import require
 from review_ui.accounts import create_user, list_users
 from review_ui.deps import Ctx, Db, User, Writer
+from review_ui.openapi_responses import FORM, SCREEN, documented
 from review_ui.pages_render import render
 from review_ui.tables import ROLES
 from sohoa.errors import Conflict, UsageError
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(tags=["users"])
+router = APIRouter(tags=["users"], responses=documented(*SCREEN, 403))
 
 
 def _page(request: Request, ctx: Ctx, db: Db, user: User, status: int = 200, **extra: object) -> Response:
@@ -34,7 +35,7 @@ def users_page(*, request: Request, ctx: Ctx, db: Db, user: User) -> Response:
     return _page(request, ctx, db, user)
 
 
-@router.post("/admin/users", response_class=HTMLResponse)
+@router.post("/admin/users", response_class=HTMLResponse, responses=documented(*FORM, 409))
 def add_user(
     *,
     request: Request,

@@ -11,6 +11,7 @@ from review_ui import audit, queue_index
 from review_ui.access import require
 from review_ui.convert import field_public, page_public
 from review_ui.deps import Ctx, Db, User, Writer
+from review_ui.openapi_responses import API, documented
 from review_ui.params import DossierId, PageNo
 from review_ui.review import approve, load_view, request_rescan
 from review_ui.routers.queue import queue_counts_cached
@@ -19,7 +20,6 @@ from review_ui.schemas import (
     AuditPublic,
     DossierPublic,
     DossierSummary,
-    ErrorPublic,
     MePublic,
     QueuePublic,
     RescanCreate,
@@ -28,8 +28,7 @@ from review_ui.schemas import (
 
 log = logging.getLogger(__name__)
 
-ERRORS = {401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}, 404: {"model": ErrorPublic}}
-router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)  # type: ignore[arg-type]
+router = APIRouter(prefix="/api", tags=["api"], responses=documented(*API, 404, html=False))
 
 
 @router.get("/me", response_model=MePublic)
@@ -105,14 +104,21 @@ def dossier_audit(*, db: Db, user: User, dossier_id: DossierId) -> list[AuditPub
     ]
 
 
-@router.post("/dossiers/{dossier_id}/approve", response_model=DossierPublic, responses={409: {"model": ErrorPublic}})
+@router.post(
+    "/dossiers/{dossier_id}/approve", response_model=DossierPublic, responses=documented(400, 409, 413, html=False)
+)
 def approve_dossier(*, db: Db, user: Writer, dossier_id: DossierId, body: ApproveCreate) -> DossierPublic:
     """Approve the dossier; refused (409) while a field is flagged or after someone else's change."""
     approve(db, user, dossier_id, "api")
     return dossier(db, user, dossier_id)
 
 
-@router.post("/dossiers/{dossier_id}/pages/{idx}/rescan", response_model=RescanPublic, status_code=201)
+@router.post(
+    "/dossiers/{dossier_id}/pages/{idx}/rescan",
+    response_model=RescanPublic,
+    status_code=201,
+    responses=documented(400, 413, html=False),
+)
 def rescan(*, db: Db, user: Writer, dossier_id: DossierId, idx: PageNo, body: RescanCreate) -> RescanPublic:
     """Ask for the page to be rescanned, with a reason."""
     request_rescan(db, user, dossier_id, idx, reason=body.reason, screen="api")

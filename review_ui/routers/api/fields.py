@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from review_ui.access import require
 from review_ui.convert import field_public
 from review_ui.deps import Db, Writer
+from review_ui.openapi_responses import API_BODY, documented
 from review_ui.params import DossierId, FieldName
 from review_ui.review import FieldConflict, get_dossier, other_values, save_field
 from review_ui.schemas import (
@@ -24,10 +25,10 @@ from review_ui.validation import validate
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api", tags=["api"], responses={401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}})
+router = APIRouter(prefix="/api", tags=["api"], responses=documented(*API_BODY, html=False))
 
 
-@router.post("/fields/validate", response_model=ValidationPublic)
+@router.post("/fields/validate", response_model=ValidationPublic, responses=documented(404, html=False))
 def validate_value(db: Db, user: Writer, body: FieldValidate) -> ValidationPublic:
     """Check a value with the pipeline's validator for that field (what the editing screen calls live);
     with ``dossier_id``, the pipeline's cross-field checks against the dossier's other values too."""
@@ -49,12 +50,19 @@ def validate_value(db: Db, user: Writer, body: FieldValidate) -> ValidationPubli
 @router.put(
     "/dossiers/{dossier_id}/fields/{name}",
     response_model=FieldPublic,
-    responses={404: {"model": ErrorPublic}, 409: {"model": ConflictPublic}, 422: {"model": ErrorPublic}},
+    responses={
+        **documented(404, html=False),
+        409: {
+            "model": ConflictPublic | ErrorPublic,
+            "description": "Stale version (with the current value), or the dossier is no longer under review",
+        },
+    },
 )
 def put_field(
     *, db: Db, user: Writer, dossier_id: DossierId, name: FieldName, body: FieldUpdate
 ) -> FieldPublic | JSONResponse:
-    """Save a reviewed value at the version it was read; a stale version gets 409 with the current value."""
+    """Save a reviewed value at the version it was read; a stale version gets 409 with the current value,
+    and so does (without it) a dossier that is no longer under review (approved or published)."""
     try:
         row = save_field(
             db,

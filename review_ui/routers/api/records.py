@@ -11,12 +11,13 @@ from sqlalchemy import select
 from review_ui import audit
 from review_ui.access import require, scope_condition
 from review_ui.deps import Db, User
-from review_ui.schemas import ErrorPublic, RecordPublic, RecordsPublic
+from review_ui.openapi_responses import API, documented
+from review_ui.schemas import RecordPublic, RecordsPublic
 from storage.tables import DossierRow, FieldRow
 
 log = logging.getLogger(__name__)
 
-router = APIRouter(prefix="/api", tags=["api"], responses={401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}})
+router = APIRouter(prefix="/api", tags=["api"], responses=documented(*API, html=False))
 
 
 @router.get("/records", response_model=RecordsPublic)
