@@ -10,9 +10,11 @@ the errors module's rule never holds personal data.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -135,9 +137,20 @@ async def _sohoa_error(request: Request, exc: SohoaError) -> Response:
 
 
 async def _invalid_request(request: Request, exc: RequestValidationError) -> Response:
-    """422 naming what was wrong where, without echoing the submitted values (they may be personal data)."""
-    errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
+    """422 naming what was wrong where, without echoing the submitted values (they may be personal data);
+    an unexpected key is named only when it looks like a field name (a client may put anything there)."""
+    errors = [{"loc": _safe_loc(e), "msg": e.get("msg", ""), "type": e.get("type", "")} for e in exc.errors()]
     return JSONResponse({"error": "invalid", "detail": errors}, status_code=422)
+
+
+KEY_LIKE = re.compile(r"[a-z_][a-z0-9_]{0,63}")
+
+
+def _safe_loc(error: Any) -> list[str | int]:
+    loc = list(error.get("loc", ()))
+    if error.get("type") == "extra_forbidden" and loc and not KEY_LIKE.fullmatch(str(loc[-1])):
+        loc[-1] = "(unexpected key)"
+    return loc
 
 
 async def _http_error(request: Request, exc: HTTPException) -> Response:

@@ -70,13 +70,10 @@ def record_many(db: Session, user: str, action: str, screen: str, dossier_ids: l
         )
 
 
-def history(db: Session, dossier_id: str, limit: int = 200) -> Sequence[AuditRow]:
-    """The dossier's audit rows, newest first."""
-    return list(
-        db.scalars(
-            select(AuditRow)
-            .where(AuditRow.dossier_id == dossier_id)
-            .order_by(AuditRow.at.desc(), AuditRow.id.desc())
-            .limit(limit)
-        )
-    )
+def history(db: Session, dossier_id: str, limit: int = 200, *, changes_only: bool = False) -> Sequence[AuditRow]:
+    """The dossier's audit rows, newest first; ``changes_only`` leaves out the views (the dossier screen's
+    history, which views of pages and crops would otherwise push out)."""
+    q = select(AuditRow).where(AuditRow.dossier_id == dossier_id)
+    if changes_only:
+        q = q.where(AuditRow.action != "view")
+    return list(db.scalars(q.order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -90,7 +91,8 @@ class BodyTooLargeError(Exception):
 
 
 async def _too_large(send: Any, limit: int) -> None:
-    body = f'{{"error":"too_large","detail":"request body over {limit} bytes"}}'.encode()
+    detail = f"request body too large: the limit is {_size(limit)} ({limit} bytes); nothing was stored"
+    body = json.dumps({"error": "too_large", "detail": detail}).encode()
     await send(
         {
             "type": "http.response.start",
@@ -99,3 +101,11 @@ async def _too_large(send: Any, limit: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+def _size(n: int) -> str:
+    """``n`` bytes for people: 500 MB, 1 MB, 4 kB."""
+    for unit, factor in (("GB", 1024**3), ("MB", 1024**2), ("kB", 1024)):
+        if n >= factor:
+            return f"{n / factor:.3g} {unit}"
+    return f"{n} bytes"

@@ -42,6 +42,8 @@ def render(
         status_code=status_code,
     )
     if request.query_params.get("lang") == t.lang:
-        response.set_cookie(LANG_COOKIE, t.lang, max_age=365 * 86400, samesite="lax", secure=ctx.cookie_secure)
+        response.set_cookie(
+            LANG_COOKIE, t.lang, max_age=365 * 86400, samesite="lax", secure=ctx.cookie_secure, httponly=True
+        )
     response.headers["cache-control"] = "no-store"
     return response

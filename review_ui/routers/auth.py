@@ -72,7 +72,7 @@ def login(
     log.info("user %s logged in", user.name)
     response = RedirectResponse("/queue", status_code=303)
     response.set_cookie(SESSION_COOKIE, session_id, httponly=True, samesite="lax", secure=ctx.cookie_secure, path="/")
-    response.delete_cookie(csrf.PRE_COOKIE)
+    response.delete_cookie(csrf.PRE_COOKIE, httponly=True, samesite="strict", secure=ctx.cookie_secure)
     return response
 
 

@@ -62,7 +62,7 @@ def dossier_page(
         "dossier.html",
         user,
         shown_page=shown,
-        history=audit.history(db, dossier_id, 50),
+        history=audit.history(db, dossier_id, 50, changes_only=True),
         approved=request.query_params.get("approved") == "1",
         **context,
     )
@@ -91,7 +91,7 @@ def approve_dossier(*, request: Request, ctx: Ctx, db: Db, user: Writer, dossier
             status_code=409,
             error=e.message,
             shown_page=shown,
-            history=audit.history(db, dossier_id, 50),
+            history=audit.history(db, dossier_id, 50, changes_only=True),
             approved=False,
             **context,
         )

@@ -111,7 +111,7 @@ def _again(
         user,
         status_code=status,
         shown_page=page or 1,
-        history=audit.history(db, dossier_id, 50),
+        history=audit.history(db, dossier_id, 50, changes_only=True),
         error_field=name,
         approved=False,
         **context,
@@ -125,12 +125,12 @@ def _again(
     responses={200: {"content": {"image/png": {}}}, **documented(404, 422)},
 )
 def field_crop(*, ctx: Ctx, db: Db, user: User, dossier_id: DossierId, name: FieldName) -> Response:
-    """The scan around the field's box (access-checked like the dossier)."""
+    """The scan around the field's box (access-checked like the dossier; each fetch is audited)."""
     get_dossier(db, user, dossier_id)
     f = db.get(FieldRow, (dossier_id, name))
     if f is None or f.page is None or not f.bbox_json:
         raise NotFound(f"no crop for field {name} of dossier {dossier_id}")
-    return _crop(ctx, db, dossier_id, f.page, BBox.of(json.loads(f.bbox_json)))
+    return _crop(ctx, db, user, dossier_id, name, f.page, BBox.of(json.loads(f.bbox_json)))
 
 
 @router.get(
@@ -141,20 +141,23 @@ def field_crop(*, ctx: Ctx, db: Db, user: User, dossier_id: DossierId, name: Fie
 def reading_crop(
     *, ctx: Ctx, db: Db, user: User, dossier_id: DossierId, name: FieldName, i: Annotated[int, Path(ge=0, le=99)]
 ) -> Response:
-    """The scan around one page's reading of the field (to compare pages that disagree)."""
+    """The scan around one page's reading of the field (to compare pages that disagree; audited)."""
     get_dossier(db, user, dossier_id)
     f = db.get(FieldRow, (dossier_id, name))
     readings = json.loads(f.readings_json or "[]") if f is not None else []
     if i >= len(readings) or not readings[i].get("bbox"):
         raise NotFound(f"no reading {i} of field {name} in dossier {dossier_id}")
-    return _crop(ctx, db, dossier_id, int(readings[i]["page"]), BBox.model_validate(readings[i]["bbox"]))
+    return _crop(ctx, db, user, dossier_id, name, int(readings[i]["page"]), BBox.model_validate(readings[i]["bbox"]))
 
 
-def _crop(ctx: Ctx, db: Db, dossier_id: str, page_no: int, box: BBox) -> Response:
+def _crop(ctx: Ctx, db: Db, user: User, dossier_id: str, name: str, page_no: int, box: BBox) -> Response:
+    """The crop as PNG; the fetch is audited (a crop shows personal data), one row per fetch."""
     page = db.get(PageRow, (dossier_id, page_no))
     if page is None or not page.image_key:
         raise NotFound(f"no image for page {page_no} of dossier {dossier_id}")
     png = crop_png(ctx.store, page.image_key, box)
+    audit.record(db, user.name, "view", "crop", dossier_id=dossier_id, field=name)
+    db.commit()
     return Response(png, media_type="image/png", headers={"cache-control": "private, max-age=60"})
 
 

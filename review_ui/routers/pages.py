@@ -9,6 +9,7 @@ from typing import Annotated, BinaryIO
 from fastapi import APIRouter, Form, Query
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
+from review_ui import audit
 from review_ui.crops import preview
 from review_ui.deps import Ctx, Db, User, Writer
 from review_ui.openapi_responses import FORM, SCREEN, documented
@@ -38,11 +39,14 @@ def page_image(
     size: Annotated[str, Query(pattern=r"^(full|preview)$")] = "full",
 ) -> Response:
     """The prepared page image for users who may see the dossier: the full PNG streamed from the object
-    store, or (``size=preview``) a small JPEG the viewer shows first on slow links."""
+    store, or (``size=preview``) a small JPEG the viewer shows first on slow links. Each fetch is audited
+    (the scan shows personal data): one row, screen ``page-image``, ``new`` naming the page and size."""
     get_dossier(db, user, dossier_id)
     page = db.get(PageRow, (dossier_id, idx))
     if page is None or not page.image_key:
         raise NotFound(f"no image for page {idx} of dossier {dossier_id}")
+    audit.record(db, user.name, "view", "page-image", dossier_id=dossier_id, new=f"page {idx} {size}")
+    db.commit()
     if size == "preview":
         data, media = preview(ctx.store, page.image_key, lambda ext: page_key(dossier_id, idx, "preview", ext))
         return Response(data, media_type=media, headers={"cache-control": "private, max-age=300"})
