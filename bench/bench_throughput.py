@@ -66,7 +66,7 @@ OUT = ROOT / "bench" / "out"
 VENV_BIN = Path(sys.executable).parent
 SOHOA = str(VENV_BIN / "sohoa")
 OCRMYPDF_VENV = OUT / "ocrmypdf-venv"
-LANGS = "vie+eng"
+LANGS = Settings().languages  # the same engine settings as sohoa's page read
 
 LINES = [
     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
@@ -369,7 +369,7 @@ def profile(args: argparse.Namespace) -> None:
     ocr.prepare.recognize = counted("  tesseract: page read (tsv+hocr+pdf)", ocr.prepare.recognize)
     pipeline.store_page_outputs = clock("storage: page outputs", pipeline.store_page_outputs)  # type: ignore
     pipeline.extract_fields = clock("extract: record", pipeline.extract_fields)  # type: ignore
-    pipeline.searchable_pdf = clock("storage: searchable PDF", pipeline.searchable_pdf)  # type: ignore
+    pipeline.store_searchable_pdf = clock("storage: searchable PDF", pipeline.store_searchable_pdf)  # type: ignore
     pdf_dir = OUT / f"pdfs-{args.dpi}dpi-{args.dossiers}x{args.pages}"
     make_pdfs(pdf_dir, args.dossiers, args.pages, args.dpi)
     data_dir = OUT / "data-profile"

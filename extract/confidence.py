@@ -36,6 +36,7 @@ class Evidence:
     soft_doubts: int = 0
     agree: int = 0
     disagree: int = 0
+    rival: float = 0.0  # OCR confidence of the strongest valid reading that disagrees
     crop_agree: bool = False
     crop_disagree: bool = False
     cross_hard: int = 0
@@ -44,7 +45,7 @@ class Evidence:
     strong: bool = False  # a check that rarely passes by chance: VIN check digit, CCCD against birth year
 
 
-FEATURES = ("bias", "ocr", "valid", "corrected", "soft_doubts", "agree", "disagree", "crop_agree",
+FEATURES = ("bias", "ocr", "valid", "corrected", "soft_doubts", "agree", "disagree", "rival", "crop_agree",
             "crop_disagree", "cross_hard", "cross_soft", "single_source", "strong")
 
 
@@ -52,7 +53,7 @@ def vector(e: Evidence) -> np.ndarray:
     """The evidence as the model's feature vector (without the field's own intercept)."""
     return np.array([
         1.0, e.ocr, float(e.valid), float(e.corrections > 0), min(e.soft_doubts, 2), min(e.agree, 3),
-        min(e.disagree, 3), float(e.crop_agree), float(e.crop_disagree), min(e.cross_hard, 2),
+        min(e.disagree, 3), e.rival, float(e.crop_agree), float(e.crop_disagree), min(e.cross_hard, 2),
         min(e.cross_soft, 2), float(e.expected_pages > 1 and e.agree == 0), float(e.strong),
     ])
 
@@ -75,7 +76,7 @@ class Calibration:
 
 #: used until a calibration has been fitted: plausible signs and sizes, not measured
 DEFAULT = Calibration(
-    weights=(-3.0, 3.0, 3.0, -0.7, -1.0, 1.2, -1.5, 1.2, -1.0, -2.5, -0.7, -0.3, 1.0),
+    weights=(-3.0, 3.0, 3.0, -0.7, -1.0, 1.2, -1.0, -1.5, 1.2, -1.0, -2.5, -0.7, -0.3, 1.0),
     field_bias={},
 )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from extract.checked import Checked, reject
 from sohoa.domain.text import fold
@@ -17,6 +18,10 @@ _SURNAME_TEXT = (
     "Trương Hà Tạ Lưu Cao Chu Tô Lương Quách Văn Châu Đoàn Kiều Thái Triệu Khúc Vương Tôn Thân Lại Phùng"
 )
 SURNAMES = frozenset(fold(s) for s in _SURNAME_TEXT.split())
+#: the surnames as written (upper case, NFC), by their folded spelling where only one has it
+_SURNAME_BY_FOLD: dict[str, str] = {}
+for _s in _SURNAME_TEXT.split():
+    _SURNAME_BY_FOLD[fold(_s)] = "" if fold(_s) in _SURNAME_BY_FOLD else _s.upper()
 #: name syllables that are never written without their marks ("NGUYEN" is always "NGUYỄN"):
 #: read bare, the OCR lost the diacritics
 _MARKED_TEXT = (
@@ -35,8 +40,13 @@ def normalize(raw: str) -> Checked:
     words = letters.upper().split()
     if len(words) < 2:
         return reject("name: fewer than two words read")
-    value = " ".join(words)
     reasons: list[str] = []
+    corrections = 0
+    surname = restore_surname(words[0])
+    if surname != words[0]:
+        words[0], corrections = surname, 1
+        reasons.append("name: surname's diacritics restored from the list of surnames")
+    value = " ".join(words)
     if had_digits:
         reasons.append("name: digits removed")
     if len(words) > 7:
@@ -47,4 +57,30 @@ def normalize(raw: str) -> Checked:
     if bare:
         reasons.append("name: diacritics probably lost in reading")
     doubt = had_digits or len(words) > 7 or bool(bare)
-    return Checked(value, tuple(reasons), doubt=doubt)
+    return Checked(value, tuple(reasons), corrections=corrections, doubt=doubt)
+
+
+def restore_surname(word: str) -> str:
+    """A surname read with marks lost or changed ("NGUYÊN", "NGUYEN") as the one listed surname
+    spelled with the same letters ("NGUYỄN"); unchanged when listed as read, unknown, or ambiguous."""
+    known = _SURNAME_BY_FOLD.get(fold(word))
+    return known if known and known != word else word
+
+
+def marks(word: str) -> int:
+    """How many diacritical marks ``word`` carries (đ counts as one)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    return sum(1 for c in decomposed if unicodedata.combining(c)) + sum(c in "đĐ" for c in word)
+
+
+def richest(spellings: Sequence[str]) -> str:
+    """Of spellings with the same letters, word by word the one with the most marks.
+
+    Tesseract drops Vietnamese marks far more often than it invents them, so where
+    pages agree on the letters, the fullest marks any page read are kept. Spellings
+    with different word counts are not merged (the first is returned).
+    """
+    split = [s.split() for s in spellings]
+    if not split or any(len(w) != len(split[0]) for w in split):
+        return spellings[0]
+    return " ".join(max(column, key=marks) for column in zip(*split, strict=True))

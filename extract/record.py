@@ -26,6 +26,7 @@ from extract.crops import value_box, without_dots
 from extract.crossfield import CheckFailure, cross_check
 from extract.dates import year_of
 from extract.labels import ValueRead, read_fields
+from extract.names import richest
 from extract.normalizers import normalize
 from extract.vin import same_vehicle
 from sohoa.doctypes import DocTypeSpec, FieldSpec
@@ -162,6 +163,16 @@ class Reconciled:
     agree: int
     disagree: int
     candidates: tuple[Candidate, ...]
+    #: the strongest valid reading that disagrees: its OCR confidence and its group's size
+    rival: float = 0.0
+    rival_support: int = 0
+
+    @property
+    def contested(self) -> bool:
+        """A valid rival as well supported and nearly as confident as the chosen value: a person decides."""
+        if self.chosen is None or not self.disagree:
+            return False
+        return self.rival_support >= self.agree + 1 and self.rival >= self.chosen.ocr - 0.15
 
 
 def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
@@ -182,8 +193,19 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
     # a full VIN over its suffix, a full date over a year
     longest = field in ("chassis_number", "owner_birth_date", "engine_number")  # engine: with its hyphen
     chosen = max(best, key=lambda c: (len(c.value or ""), c.rank())) if longest else best[0]
-    disagree = sum(len(g) for g in groups[1:] if any(c.checked.ok for c in g))
-    return Reconciled(chosen, len(best) - 1, disagree, tuple(cands))
+    if field in _MARKED_TEXT and len(best) > 1:
+        merged = richest([c.value or "" for c in best])
+        if merged != chosen.value:
+            chosen = replace(chosen, checked=replace(chosen.checked, value=merged))
+    rivals = [g for g in groups[1:] if any(c.checked.ok for c in g)]
+    disagree = sum(len(g) for g in rivals)
+    rival = max((c.ocr for g in rivals for c in g if c.checked.ok), default=0.0)
+    support = max((len(g) for g in rivals), default=0)
+    return Reconciled(chosen, len(best) - 1, disagree, tuple(cands), min(1.0, rival), support)
+
+
+#: free text whose pages are merged word by word, keeping the fullest diacritics
+_MARKED_TEXT = ("owner_name", "owner_address")
 
 
 def _reading(c: Candidate) -> Reading:
@@ -210,7 +232,7 @@ def _evidence(field: FieldSpec, rec: Reconciled, failures: Sequence[CheckFailure
     return conf_mod.Evidence(
         field=field.name, found=True, ocr=min(1.0, c.ocr), valid=c.checked.ok,
         corrections=c.checked.corrections, soft_doubts=max(0, notes), agree=rec.agree, disagree=rec.disagree,
-        crop_agree=c.crop_agree, crop_disagree=c.crop_disagree, cross_hard=sum(f.hard for f in mine),
+        rival=rec.rival, crop_agree=c.crop_agree, crop_disagree=c.crop_disagree, cross_hard=sum(f.hard for f in mine),
         cross_soft=sum(not f.hard for f in mine), expected_pages=expected,
         strong=_strong(field.name, c.value or "", values),
     )
@@ -233,7 +255,7 @@ def _field_value(field: FieldSpec, rec: Reconciled, failures: Sequence[CheckFail
     if c.crop_disagree:
         reasons.append("page OCR and crop re-read disagree")
     reasons += [f.reason for f in failures if field.name in f.fields]
-    review = p < threshold or c.checked.doubt or ev.cross_hard > 0 or rec.disagree > 0
+    review = p < threshold or c.checked.doubt or ev.cross_hard > 0 or rec.contested
     fv = FieldValue(value=c.value, confidence=round(p, 4), needs_review=review, page=c.page, bbox=c.bbox,
                     reasons=tuple(dict.fromkeys(reasons)), readings=readings)
     return fv, ev

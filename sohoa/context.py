@@ -13,7 +13,7 @@ class StageContext:
     """Options of one run, shared read-only by all stages (``(page, ctx) -> page``)."""
 
     settings: Settings = field(default_factory=Settings)
-    languages: str = "vie+eng"
+    languages: str = "vie"
     tesseract_timeout: float = 120.0
     scratch_dir: Path | None = None
 

@@ -16,7 +16,7 @@ import os
 import signal
 import sys
 import tempfile
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -127,16 +127,30 @@ def store_page_outputs(work: PageWork, store: ObjectStore) -> Page:
 class StoredImages(Mapping[int, np.ndarray]):
     """Prepared page images, loaded from the object store only when a field crop needs one."""
 
-    def __init__(self, store: ObjectStore, pages: Sequence[Page]) -> None:
+    def __init__(self, store: ObjectStore, pages: Sequence[Page], keep: int = 6) -> None:
         self._store = store
         self._keys = {p.index: p.image_key for p in pages if p.image_key}
+        self._keep = keep
+        self._decoded: OrderedDict[int, np.ndarray] = OrderedDict()
 
     def __getitem__(self, index: int) -> np.ndarray:
+        """The page's image. The last ``keep`` decoded are kept (a 300 DPI page is about 9 MB):
+        extraction asks for each page once per field, and decoding a PNG costs ~60 ms."""
+        if index in self._decoded:
+            self._decoded.move_to_end(index)
+            return self._decoded[index]
         data = self._store.get_bytes(self._keys[index])
         image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
         if image is None:
             raise SohoaError(f"page {index}: stored image unreadable")
+        image.flags.writeable = False  # shared between crops: nobody may draw on it
+        self._decoded[index] = image
+        if len(self._decoded) > self._keep:
+            self._decoded.popitem(last=False)
         return image
+
+    def __contains__(self, index: object) -> bool:
+        return index in self._keys
 
     def __iter__(self) -> Iterator[int]:
         return iter(self._keys)

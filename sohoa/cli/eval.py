@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import json
 import logging
+import multiprocessing
+import os
 import tempfile
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -48,29 +52,46 @@ def run_dossier(path: Path, store: Any) -> tuple[list[Any], Any]:
     return pages, StoredImages(store, pages)
 
 
-def evaluate_dir(folder: Path, limit: int | None, progress: bool) -> tuple[list[Any], list[Any]]:
-    """Run and score every dossier with a truth file; (outcomes, calibration rows)."""
+def _score_one(folder: Path, truth_file: Path, scratch: Path) -> tuple[list[Any], list[Any]]:
+    """Read, extract and score one dossier (runs in a worker process when ``--workers`` > 1)."""
+    spec = load_doctype("vehicle_registration")
+    truth = DossierTruth.model_validate_json(truth_file.read_text(encoding="utf-8"))
+    store = LocalObjectStore(scratch)
+    try:
+        pages, images = run_dossier(folder / truth.source, store)
+    except SohoaError as e:
+        log.warning("%s: %s", truth.source, e)
+        pages, images = [], {}
+    fields, evidence = extract_with_evidence(pages, spec=spec, reread=CropReader(), images=images)
+    expected = truth.fields.as_dict()
+    outcomes = score_record(truth.dossier_id, truth.quality, fields, expected)
+    return outcomes, [(evidence[k], fields[k].value == expected[k]) for k in expected]
 
+
+def evaluate_dir(folder: Path, limit: int | None, progress: bool,
+                 workers: int = 1) -> tuple[list[Any], list[Any]]:
+    """Run and score every dossier with a truth file, ``workers`` dossiers at a time; (outcomes, calibration rows).
+
+    Results are gathered in the truth files' order, whatever order the workers finish in.
+    """
     truths = sorted(folder.glob("*.truth.json"))[:limit]
     if not truths:
         raise UsageError(f"no *.truth.json in {folder} (write some with: sohoa samples {folder})")
-    spec = load_doctype("vehicle_registration")
-    reader = CropReader()  # as the pipeline reads crops
     outcomes: list[Any] = []
     rows: list[Any] = []
     with tempfile.TemporaryDirectory(prefix="sohoa-eval-") as scratch:
-        store = LocalObjectStore(Path(scratch))
-        for tf in tqdm(truths, disable=not progress, unit="dossier"):
-            truth = DossierTruth.model_validate_json(tf.read_text(encoding="utf-8"))
-            try:
-                pages, images = run_dossier(folder / truth.source, store)
-            except SohoaError as e:
-                log.warning("%s: %s", truth.source, e)
-                pages, images = [], {}
-            fields, evidence = extract_with_evidence(pages, spec=spec, reread=reader, images=images)
-            expected = truth.fields.as_dict()
-            outcomes += score_record(truth.dossier_id, truth.quality, fields, expected)
-            rows += [(evidence[k], fields[k].value == expected[k]) for k in expected]
+        if workers <= 1:
+            results: Iterable[tuple[list[Any], list[Any]]] = (_score_one(folder, t, Path(scratch)) for t in truths)
+            for o, r in tqdm(results, total=len(truths), disable=not progress, unit="dossier"):
+                outcomes += o
+                rows += r
+            return outcomes, rows
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_score_one, folder, t, Path(scratch)) for t in truths]
+            for fut in tqdm(futures, disable=not progress, unit="dossier"):
+                o, r = fut.result()
+                outcomes += o
+                rows += r
     return outcomes, rows
 
 
@@ -82,12 +103,15 @@ def evaluate_dir(folder: Path, limit: int | None, progress: bool) -> tuple[list[
 @click.option("--fit-calibration", "fit_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Fit the confidence model on this run and write it here (use training seeds only).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar.")
+@click.option("--workers", type=click.IntRange(min=0, max=256), default=None,
+              help="Dossiers read at once (0 = one per core). Default: the settings' workers.")
 def eval_cmd(folder: Path, limit: int | None, json_out: Path | None, fit_out: Path | None,
-             progress: bool) -> None:
+             progress: bool, workers: int | None) -> None:
     """Run the pipeline over FOLDER (written by `sohoa samples`) and print accuracy, automation,
     precision of auto-accepted fields and wrong values caught by review, per field and overall."""
 
-    outcomes, rows = evaluate_dir(folder, limit, progress)
+    n = get_settings().workers if workers is None else workers
+    outcomes, rows = evaluate_dir(folder, limit, progress, n or os.cpu_count() or 1)
     click.echo(report(outcomes))
     if json_out is not None:
         json_out.write_text(json.dumps(as_dict(outcomes), indent=1) + "\n", encoding="utf-8")

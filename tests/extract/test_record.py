@@ -92,6 +92,32 @@ def test_pages_that_agree_raise_confidence_and_disagreement_keeps_both(spec: Doc
     assert any("disagree" in r for r in torn.reasons)
 
 
+def test_pages_agreeing_on_letters_keep_the_fullest_marks(spec: DocTypeSpec) -> None:
+    cert, idc = golden_pages("certificate_id")
+    marked = _copy_with_word(idc, "AN", "ÂN")
+    for pages in ([cert, marked.model_copy(update={"index": 2})], [marked.model_copy(update={"index": 1}),
+                                                                  cert.model_copy(update={"index": 2})]):
+        name = extract_record(pages, spec=spec)["owner_name"]
+        assert name.value == "NGUYỄN VĂN ÂN"  # whichever page ranks first
+        assert {r.value for r in name.readings} == {"NGUYỄN VĂN AN", "NGUYỄN VĂN ÂN"}
+
+
+def test_only_a_rival_as_supported_and_as_confident_contests_a_value() -> None:
+    from extract.checked import Checked
+    from extract.record import Candidate, reconcile
+
+    def cand(page: int, value: str, ocr: float) -> Candidate:
+        return Candidate("plate_number", page, value, Checked(value), None, ocr, "page")
+
+    tie = reconcile("plate_number", [cand(1, "29A-123.45", 0.95), cand(2, "29A-128.45", 0.93)])
+    assert tie.disagree == 1 and tie.contested
+    weak = reconcile("plate_number", [cand(1, "29A-123.45", 0.95), cand(2, "29A-128.45", 0.40)])
+    assert weak.disagree == 1 and not weak.contested and weak.rival == 0.40
+    outvoted = reconcile("plate_number", [cand(1, "29A-123.45", 0.9), cand(2, "29A-123.45", 0.9),
+                                          cand(3, "29A-128.45", 0.95)])
+    assert outvoted.chosen is not None and outvoted.chosen.value == "29A-123.45" and not outvoted.contested
+
+
 def test_cross_field_checks() -> None:
     good = {
         "owner_id_number": "001190012345",

@@ -161,6 +161,22 @@ def test_names() -> None:
     assert names.normalize("An").value is None
 
 
+def test_surname_with_lost_or_changed_marks_is_restored_from_the_list() -> None:
+    restored = names.normalize("NGUYÊN MỸ HỒNG ANH")
+    assert restored.value == "NGUYỄN MỸ HỒNG ANH" and restored.corrections == 1
+    assert any("surname" in r for r in restored.reasons)
+    assert names.normalize("DANG VĂN PHONG").value == "ĐẶNG VĂN PHONG"
+    assert names.normalize("NGUYỄN VĂN AN").corrections == 0  # listed as read: untouched
+    assert names.normalize("ĐHAM HOÀI HOA").value == "ĐHAM HOÀI HOA"  # unknown: never guessed
+
+
+def test_richest_keeps_the_fullest_marks_word_by_word() -> None:
+    assert names.richest(["NGUYÊN DUY TRUNG", "NGUYỄN DUY TRUNG"]) == "NGUYỄN DUY TRUNG"
+    assert names.richest(["TRẦN HOAI THUY", "TRAN HOÀI THỦY"]) == "TRẦN HOÀI THỦY"
+    assert names.richest(["Số 278 Trân Phú", "Số 278 Trần Phú"]) == "Số 278 Trần Phú"
+    assert names.richest(["AN BÌNH", "AN BÌNH TÂY"]) == "AN BÌNH"  # not the same words: the first
+
+
 def test_name_is_nfc() -> None:
     decomposed = "Nguye\u0302\u0303n Va\u0306n An"
     assert names.normalize(decomposed).value == "NGUYỄN VĂN AN"
