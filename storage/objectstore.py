@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,13 +66,52 @@ class ObjectStore(Protocol):
         """Size and ETag of the object; ``NotFound`` if absent."""
 
 
+TEMP_PREFIX = ".tmp-"
+TEMP_NAME = re.compile(r"\.tmp-[a-z0-9_]{8}")  # exactly what ``tempfile.mkstemp(prefix=TEMP_PREFIX)`` makes
+STALE_TEMP_SECONDS = 3600.0
+_swept: set[Path] = set()
+_swept_lock = threading.Lock()
+
+
 class LocalObjectStore:
-    """Objects as files under a root folder; writes go to a temp file then ``os.replace``."""
+    """Objects as files under a root folder; writes go to a temp file then ``os.replace``.
+
+    The first time a process opens a root, temp files of writes interrupted (SIGKILL, power cut) more
+    than an hour ago are removed; a write still running keeps its temp file's time fresh."""
 
     def __init__(self, root: Path, *, any_keys: bool = False) -> None:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self._check = check_any_key if any_keys else check_key
+        self._sweep_once()
+
+    def _sweep_once(self) -> None:
+        root = self.root.resolve()
+        with _swept_lock:
+            if root in _swept:
+                return
+            _swept.add(root)
+        removed = self.remove_stale_temp_files()
+        if removed:
+            log.warning("removed %d temp file(s) of interrupted writes under %s", removed, self.root)
+
+    def remove_stale_temp_files(self, older_than: float = STALE_TEMP_SECONDS) -> int:
+        """Delete the temp files of interrupted atomic writes last changed more than ``older_than`` seconds
+        ago; return how many. Only names ``tempfile`` made for a write here are touched."""
+        cutoff = time.time() - older_than
+        removed = 0
+        for folder, _dirs, names in os.walk(self.root):
+            for name in names:
+                if not TEMP_NAME.fullmatch(name):
+                    continue
+                path = os.path.join(folder, name)
+                try:
+                    if os.stat(path).st_mtime < cutoff:
+                        os.unlink(path)
+                        removed += 1
+                except FileNotFoundError:
+                    continue  # finished or removed meanwhile
+        return removed
 
     def _path(self, key: str) -> Path:
         return self.root / self._check(key)
@@ -108,7 +150,7 @@ class LocalObjectStore:
         head = prefix.rsplit("/", 1)[0] if "/" in prefix else ""
         base = self.root / self._check(head) if head else self.root  # walk only below the prefix
         for path in base.rglob("*"):
-            if path.is_file() and not path.name.startswith(".tmp-"):
+            if path.is_file() and not path.name.startswith(TEMP_PREFIX):
                 key = path.relative_to(self.root).as_posix()
                 if key.startswith(prefix):
                     keys.append(key)
@@ -149,7 +191,7 @@ class _AtomicFile:
     def __enter__(self) -> BinaryIO:
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.target.parent)
+            fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=self.target.parent)
         except OSError as e:
             raise StorageError(f"cannot write object {self.key!r}: {e.strerror}") from e
         self.tmp = Path(tmp)

@@ -16,8 +16,10 @@ from sohoa.domain.provinces import OLD_BY_CODE, PROVINCES
 
 log = logging.getLogger(__name__)
 
-CCCD_RE = re.compile(r"^(0\d{2})(\d)(\d{2})(\d{6})$")
-CMND_RE = re.compile(r"^\d{9}$")
+# ASCII digits only, matched whole (``fullmatch``): ``$`` would also accept a trailing newline, and
+# ``\d`` any script's digits.
+CCCD_RE = re.compile(r"(0[0-9]{2})([0-9])([0-9]{2})([0-9]{6})")
+CMND_RE = re.compile(r"[0-9]{9}")
 
 #: the 63 pre-2025 province codes a CCCD may start with
 OLD_PROVINCE_CODES: frozenset[str] = frozenset(OLD_BY_CODE)
@@ -46,7 +48,7 @@ def century_sex_digit(year: int, female: bool) -> int:
 
 def parse_cccd(text: str) -> CccdInfo | None:
     """Decode a 12-digit CCCD, or None when it is not one (wrong shape or province code)."""
-    m = CCCD_RE.match(text)
+    m = CCCD_RE.fullmatch(text)
     if m is None or m.group(1) not in PROVINCE_CODES:
         return None
     g = int(m.group(2))
@@ -65,4 +67,4 @@ def make_cccd(province_code: str, year: int, female: bool, serial: int) -> str:
 
 def is_cmnd(text: str) -> bool:
     """Nine digits (the old CMND)."""
-    return bool(CMND_RE.match(text))
+    return bool(CMND_RE.fullmatch(text))
