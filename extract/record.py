@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 
 import numpy as np
 
@@ -78,20 +79,33 @@ def _vehicle_class(values: Mapping[str, str | None]) -> VehicleClass | None:
 
 
 @dataclass(frozen=True)
+class CropRequest:
+    """One box to re-read: the image to read it from, the box in it, the engine options, the page box."""
+
+    image: np.ndarray
+    bbox: BBox
+    whitelist: str | None
+    psm: int
+    box: BBox  # where the value is on the page (what the reviewer is shown)
+
+
+@dataclass(frozen=True)
 class _Reader:
     """What a field's readings need besides the page: the crop reader, images, other fields."""
 
     reread: CropReader | None
     images: Mapping[int, np.ndarray] | None
     hints: Mapping[str, str | None]
+    #: crop re-reads done ahead in a batch, by (field, page, region)
+    done: dict[tuple[str, int, BBox], tuple[str, float]] = dataclass_field(default_factory=dict)
 
     def normalize(self, field: FieldSpec, raw: str) -> Checked:
         if field.normalizer == "plate":
             return plate_mod.normalize(raw, _vehicle_class(self.hints))
         return normalize(field.normalizer, raw)
 
-    def crop(self, read: ValueRead, field: FieldSpec, page: Page) -> Candidate | None:
-        """Re-read the value's ink from the page image (whitelisted for identifiers), if possible.
+    def request(self, read: ValueRead, field: FieldSpec, page: Page) -> CropRequest | None:
+        """What to re-read for this value: the image (dots erased for identifiers) and its box; None if nothing.
 
         Free-text fields are re-read only by a reader that reads Vietnamese (its
         ``languages`` attribute names ``vie``): an English-only re-read drops diacritics.
@@ -103,18 +117,40 @@ class _Reader:
         image = self.images[page.index]
         h = read.line_height or 24
         box = value_box(image, read.region, h, below=read.below) or read.region
+        if field.whitelist is not None and field.identifier:
+            clean = without_dots(image, box, h)
+            full = BBox(x0=0, y0=0, x1=max(1, clean.shape[1]), y1=max(1, clean.shape[0]))
+            return CropRequest(clean, full, field.whitelist, field.psm, box)
+        return CropRequest(image, box, field.whitelist, field.psm, box)
+
+    def prefetch(self, pages: Sequence[Page], fields: Sequence[FieldSpec],
+                 reads: Mapping[int, dict[str, list[ValueRead]]]) -> None:
+        """Re-read every crop the fields will want in as few engine runs as the reader allows (``many``)."""
+        many = getattr(self.reread, "many", None)
+        if many is None:
+            return
+        wanted = {(f.name, p.index, r.region): req for f in fields for p in pages
+                  for r in reads[p.index].get(f.name, []) if (req := self.request(r, f, p)) is not None}
         try:
-            if field.whitelist is not None and field.identifier:
-                clean = without_dots(image, box, h)
-                full = BBox(x0=0, y0=0, x1=clean.shape[1], y1=clean.shape[0])
-                text, score = self.reread(clean, full, field.whitelist, field.psm)
-            else:
-                text, score = self.reread(image, box, field.whitelist, field.psm)
+            answers = many(list(wanted.values()))
+        except (SohoaError, ValueError) as e:
+            log.warning("batched crop re-reads failed, reading one by one: %s", e)
+            return
+        self.done.update(zip(wanted, answers, strict=True))
+
+    def crop(self, read: ValueRead, field: FieldSpec, page: Page) -> Candidate | None:
+        """Re-read the value's ink from the page image (whitelisted for identifiers), if possible."""
+        req = self.request(read, field, page)
+        if req is None or self.reread is None:
+            return None
+        try:
+            text, score = self.done.get((field.name, page.index, read.region)) or self.reread(
+                req.image, req.bbox, req.whitelist, req.psm)
         except (SohoaError, KeyError, ValueError) as e:
             log.warning("page %d: crop re-read of %s failed: %s", page.index, field.name, e)
             return None
         checked = self.normalize(field, text)
-        return Candidate(field.name, page.index, text, checked, box, score, "crop",
+        return Candidate(field.name, page.index, text, checked, req.box, score, "crop",
                          label_exact=read.label.score >= 100)
 
     def best_of(self, read: ValueRead, field: FieldSpec, page: Page) -> Candidate:
@@ -274,6 +310,7 @@ def extract_with_evidence(pages: Sequence[Page], *, spec: DocTypeSpec, reread: C
     order = sorted(spec.fields.values(), key=lambda f: f.normalizer == "plate")  # plate last: uses the type
     hints: dict[str, str | None] = {}
     reader = _Reader(reread, images, hints)
+    reader.prefetch(typed, order, reads)
     recs: dict[str, Reconciled] = {}
     for field in order:
         recs[field.name] = reconcile(field.name, reader.candidates(typed, field, reads))

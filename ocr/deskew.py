@@ -115,7 +115,11 @@ def measure_skew(image: np.ndarray, dpi: int | None = None) -> float | None:
     points = ink_points(*small_copy(image, dpi))
     if points is None:
         return None
-    angle, score = best_angle(points)
+    return skew_of(points, *best_angle(points))
+
+
+def skew_of(points: InkPoints, angle: float, score: float) -> float | None:
+    """The skew the best line angle of ``points`` gives, or None when the ink has no clear text lines."""
     baseline = min(profile_score(points, angle + 45), profile_score(points, angle - 45))
     if baseline <= 0 or score / baseline < MIN_PEAKINESS:
         log.debug("no text lines found (peakiness %.2f)", score / baseline if baseline > 0 else 0)
@@ -136,9 +140,17 @@ def rotate_level(image: np.ndarray, skew: float) -> np.ndarray:
                           borderMode=cv2.BORDER_CONSTANT, borderValue=white)
 
 
+#: ``PageWork.extras`` key under which the orientation stage hands over the skew it measured
+SKEW_HINT = "measured_skew"
+
+
 def deskew(work: PageWork, ctx: StageContext) -> PageWork:
-    """Measure the skew and turn the page level; a page without text lines is left as it is (skew 0)."""
-    skew = measure_skew(work.image, work.page.dpi)
+    """Measure the skew and turn the page level; a page without text lines is left as it is (skew 0).
+
+    When the orientation stage left the page as it was, it has measured the skew on the
+    same downscaled copy already and hands it over (``extras[SKEW_HINT]``).
+    """
+    skew = work.extras[SKEW_HINT] if SKEW_HINT in work.extras else measure_skew(work.image, work.page.dpi)
     stages = (*work.page.stages, "deskew")
     if skew is None or abs(skew) < 0.05:
         return work.evolve(skew=0.0 if skew is None else skew, stages=stages)

@@ -170,8 +170,8 @@ def recognize(image: np.ndarray, *, lang: str, dpi: int, timeout: float, psm: in
                      mean_confidence=mean)
 
 
-def _tsv_words(tsv: str) -> list[tuple[tuple[int, int, int], Word]]:
-    """Parse Tesseract's TSV into ((block, paragraph, line), word) pairs, dropping empty and conf -1 rows."""
+def _tsv_words(tsv: str) -> list[tuple[tuple[int, int, int, int], Word]]:
+    """Parse Tesseract's TSV into ((page, block, paragraph, line), word) pairs, dropping empty and conf -1 rows."""
     rows = []
     for raw in tsv.splitlines()[1:]:
         cols = raw.split("\t")
@@ -182,7 +182,7 @@ def _tsv_words(tsv: str) -> list[tuple[tuple[int, int, int], Word]]:
             continue
         x, y, w, h = (int(c) for c in cols[6:10])
         word = Word(text=text, bbox=BBox(x0=x, y0=y, x1=x + w, y1=y + h), confidence=min(conf, 100.0) / 100)
-        rows.append(((int(cols[2]), int(cols[3]), int(cols[4])), word))
+        rows.append(((int(cols[1]), int(cols[2]), int(cols[3]), int(cols[4])), word))
     return rows
 
 
@@ -195,11 +195,11 @@ def _union(boxes: Sequence[BBox]) -> BBox:
 
 def blocks_from_tsv(tsv: str) -> tuple[Block, ...]:
     """Build blocks → lines → words (reading order as Tesseract gives it) from TSV text."""
-    lines: dict[tuple[int, int, int], list[Word]] = {}
+    lines: dict[tuple[int, int, int, int], list[Word]] = {}
     for key, word in _tsv_words(tsv):
         lines.setdefault(key, []).append(word)
     by_block: dict[int, list[Line]] = {}
-    for (block, _par, _line), words in lines.items():
+    for (_page, block, _par, _line), words in lines.items():
         line = Line(bbox=_union([w.bbox for w in words]), words=tuple(words))
         by_block.setdefault(block, []).append(line)
     return tuple(Block(bbox=_union([ln.bbox for ln in ls]), lines=tuple(ls)) for ls in by_block.values())
@@ -223,6 +223,60 @@ def _upscale_for_reading(crop: np.ndarray, target_height: int = 64) -> np.ndarra
     return cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
 
 
+def _crop_for_reading(image: np.ndarray, bbox: BBox, pad: int) -> np.ndarray:
+    """The box, enlarged when small, inside a white margin (it helps Tesseract find the edge glyphs)."""
+    crop = _upscale_for_reading(_crop(image, bbox, pad))
+    pad_px = 10
+    border = (255, 255, 255) if crop.ndim == 3 else 255
+    return cv2.copyMakeBorder(crop, pad_px, pad_px, pad_px, pad_px, cv2.BORDER_CONSTANT, value=border)
+
+
+def _crop_args(lang: str, whitelist: str | None, psm: int) -> list[str]:
+    args = ["-l", lang, "--psm", str(psm)]
+    if whitelist:
+        args += ["-c", f"tessedit_char_whitelist={whitelist}"]
+    return args
+
+
+def _joined(words: Sequence[Word]) -> tuple[str, float]:
+    if not words:
+        return "", 0.0
+    return " ".join(w.text for w in words), float(np.mean([w.confidence for w in words]))
+
+
+def read_crops(
+    boxes: Sequence[tuple[np.ndarray, BBox]],
+    *,
+    lang: str = "eng",
+    whitelist: str | None = None,
+    psm: int = 7,
+    timeout: float = 60,
+    pad: int = 4,
+) -> list[tuple[str, float]]:
+    """Re-read many boxes with the same options in one Tesseract run; as :func:`read_crop` for each.
+
+    The crops are written as images and listed in a text file, which Tesseract reads as
+    the pages of one document, so the language model is loaded once, not once per box.
+    """
+    if not boxes:
+        return []
+    check_tesseract(lang)
+    with tempfile.TemporaryDirectory(prefix="sohoa-crops-") as tmp:
+        names = []
+        for i, (image, bbox) in enumerate(boxes):
+            path = Path(tmp) / f"crop{i:04d}.png"
+            _write_png(_crop_for_reading(image, bbox, pad), path, 300)
+            names.append(str(path))
+        listing, base = Path(tmp) / "crops.txt", Path(tmp) / "out"
+        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+        _exec([str(listing), str(base), "--dpi", "300", *_crop_args(lang, whitelist, psm), "tsv"], timeout)
+        tsv = base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace")
+    per_page: dict[int, list[Word]] = {}
+    for (page, *_), word in _tsv_words(tsv):
+        per_page.setdefault(page, []).append(word)
+    return [_joined(per_page.get(i + 1, [])) for i in range(len(boxes))]
+
+
 def read_crop(
     image: np.ndarray,
     bbox: BBox,
@@ -239,18 +293,9 @@ def read_crop(
     (for identifiers), ``psm`` 7 reads the crop as one line.
     """
     check_tesseract(lang)
-    crop = _upscale_for_reading(_crop(image, bbox, pad))
-    pad_px = 10  # a white margin helps Tesseract find the first and last glyph
-    border = (255, 255, 255) if crop.ndim == 3 else 255
-    crop = cv2.copyMakeBorder(crop, pad_px, pad_px, pad_px, pad_px, cv2.BORDER_CONSTANT, value=border)
-    args = ["-l", lang, "--psm", str(psm)]
-    if whitelist:
-        args += ["-c", f"tessedit_char_whitelist={whitelist}"]
-    out = _run_on_image(crop, [*args, "tsv"], ("tsv",), dpi=300, timeout=timeout)
-    words = [w for _, w in _tsv_words(out["tsv"].decode("utf-8", "replace"))]
-    if not words:
-        return "", 0.0
-    return " ".join(w.text for w in words), float(np.mean([w.confidence for w in words]))
+    crop = _crop_for_reading(image, bbox, pad)
+    out = _run_on_image(crop, [*_crop_args(lang, whitelist, psm), "tsv"], ("tsv",), dpi=300, timeout=timeout)
+    return _joined([w for _, w in _tsv_words(out["tsv"].decode("utf-8", "replace"))])
 
 
 def detect_orientation(image: np.ndarray, timeout: float, *, dpi: int = 150) -> tuple[int, float]:

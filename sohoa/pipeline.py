@@ -178,6 +178,20 @@ class CropReader:
         lang = "eng" if whitelist else self.languages
         return read_crop(image, bbox, lang=lang, whitelist=whitelist, psm=psm)
 
+    def many(self, requests: Sequence[Any]) -> list[tuple[str, float]]:
+        """Re-read many crops (``extract.record.CropRequest``): one Tesseract run per set of options."""
+        from ocr.tesseract import read_crops
+
+        groups: dict[tuple[str, str | None, int], list[int]] = {}
+        for i, r in enumerate(requests):
+            groups.setdefault(("eng" if r.whitelist else self.languages, r.whitelist, r.psm), []).append(i)
+        answers: list[tuple[str, float]] = [("", 0.0)] * len(requests)
+        for (lang, whitelist, psm), members in groups.items():
+            boxes = [(requests[i].image, requests[i].bbox) for i in members]
+            for i, answer in zip(members, read_crops(boxes, lang=lang, whitelist=whitelist, psm=psm), strict=True):
+                answers[i] = answer
+        return answers
+
 
 def extract_fields(pages: Sequence[Page], store: ObjectStore) -> dict[str, FieldValue]:
     """Classify and extract the record of a dossier from its read pages."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -187,6 +189,34 @@ def test_crop_reader_failure_is_not_fatal(spec: DocTypeSpec) -> None:
     pages = golden_pages("mau01")
     fields = extract_record(pages, spec=spec, reread=crashing, images={1: np.zeros((10, 10), np.uint8)})
     assert fields["plate_number"].value == "29-B1 123.45"
+
+
+class BatchingReader(RecordingReader):
+    """As RecordingReader, with ``many``: answers all crops of a dossier in one call."""
+
+    def __init__(self, answers: dict[str, str], fail: bool = False) -> None:
+        super().__init__(answers)
+        self.batches: list[int] = []
+        self.fail = fail
+
+    def many(self, requests: list[Any]) -> list[tuple[str, float]]:
+        self.batches.append(len(requests))
+        if self.fail:
+            raise ToolError("tesseract crashed on the batch")
+        return [self(r.image, r.bbox, r.whitelist, r.psm) for r in requests]
+
+
+def test_crop_rereads_are_batched_and_a_failed_batch_falls_back_to_single_reads(spec: DocTypeSpec) -> None:
+    pages = golden_pages("mau01")
+    image = np.full((3508, 2480), 255, np.uint8)
+    one_by_one = RecordingReader({"Đ": "29-B1 123.45"})
+    expected = extract_record(pages, spec=spec, reread=one_by_one, images={1: image})
+    batched = BatchingReader({"Đ": "29-B1 123.45"})
+    assert extract_record(pages, spec=spec, reread=batched, images={1: image}) == expected
+    assert batched.batches == [len(one_by_one.calls)] and len(batched.calls) == len(one_by_one.calls)
+    failing = BatchingReader({"Đ": "29-B1 123.45"}, fail=True)
+    assert extract_record(pages, spec=spec, reread=failing, images={1: image}) == expected
+    assert failing.batches and len(failing.calls) == len(one_by_one.calls)  # read one by one instead
 
 
 def test_doctype_spec_is_checked() -> None:

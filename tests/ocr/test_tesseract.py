@@ -18,7 +18,7 @@ import pytest
 from pypdf import PdfReader
 
 from ocr import tesseract
-from ocr.tesseract import check_tesseract, detect_orientation, read_crop, recognize
+from ocr.tesseract import check_tesseract, detect_orientation, read_crop, read_crops, recognize
 from sohoa.errors import ToolError, ToolMissing
 from sohoa.model import BBox
 from tests.ocr.conftest import load_gray
@@ -100,6 +100,17 @@ def test_read_crop_with_whitelist_reads_an_identifier() -> None:
                            whitelist="ABCDEFGHJKLMNPRSTUVWXYZ0123456789")
     assert text == "RLHJF5810KY123456"
     assert 0.5 < conf <= 1.0
+
+
+def test_batched_crop_reads_answer_each_box_as_a_single_read_does() -> None:
+    values = ["RLHJF5810KY123456", "JF58E0556296", "29A12345", ""]
+    pages = [draw_page(v or " ", dpi=150, font=SANS, margin_inches=0.5) for v in values]
+    boxes = [(p, BBox(x0=0, y0=0, x1=p.shape[1], y1=p.shape[0])) for p in pages]
+    wl = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+    batched = read_crops(boxes, whitelist=wl, psm=6)
+    assert batched == [read_crop(p, b, whitelist=wl, psm=6) for p, b in boxes]
+    assert [t for t, _ in batched] == values  # an empty box keeps its place
+    assert read_crops([], whitelist=wl) == []
 
 
 def test_osd_reports_the_rotation_to_apply(scans: Path) -> None:
