@@ -74,13 +74,18 @@ def marks(word: str) -> int:
 
 
 def richest(spellings: Sequence[str]) -> str:
-    """Of spellings with the same letters, word by word the one with the most marks.
+    """Of spellings with the same letters, word by word the one most pages read, then the most marked.
 
-    Tesseract drops Vietnamese marks far more often than it invents them, so where
-    pages agree on the letters, the fullest marks any page read are kept. Spellings
-    with different word counts are not merged (the first is returned).
+    Tesseract drops Vietnamese marks more often than it invents them, so where pages
+    split evenly on a word, the fuller marks win. A spelling cut short (an address
+    wrapped on a card) votes on the words it has; the longest gives the word count.
     """
     split = [s.split() for s in spellings]
-    if not split or any(len(w) != len(split[0]) for w in split):
-        return spellings[0]
-    return " ".join(max(column, key=marks) for column in zip(*split, strict=True))
+    if not split:
+        return ""
+    longest = max(split, key=len)
+    out = []
+    for i in range(len(longest)):
+        column = [words[i] for words in split if len(words) > i]
+        out.append(max(dict.fromkeys(column), key=lambda w: (column.count(w), marks(w))))
+    return " ".join(out)

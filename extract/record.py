@@ -13,6 +13,7 @@ passes the crop reader in.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
@@ -188,7 +189,18 @@ def _same(field: str, a: str, b: str) -> bool:
         return a == b or (a[:4] == b[:4] and 4 in (len(a), len(b)))
     if field in ("plate_number", "engine_number", "owner_id_number"):
         return plate_mod.upper_compact(a) == plate_mod.upper_compact(b)
-    return fold(a) == fold(b) if field in ("owner_name", "owner_address", "color", "vehicle_type") else a == b
+    if field == "owner_address":  # a line cut short (the card wraps the address) agrees with the whole
+        return _prefix_of(_words(a), _words(b)) or _prefix_of(_words(b), _words(a))
+    return fold(a) == fold(b) if field in ("owner_name", "color", "vehicle_type") else a == b
+
+
+def _words(text: str) -> list[str]:
+    return re.sub(r"[^\w]+", " ", fold(text)).split()
+
+
+def _prefix_of(short: list[str], long: list[str]) -> bool:
+    """``short`` is ``long`` or its first words (at least three of them)."""
+    return short == long or (len(short) >= 3 and long[: len(short)] == short)
 
 
 @dataclass(frozen=True)
@@ -227,7 +239,8 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
     groups.sort(key=lambda g: (sum(1 + int(c.checked.ok) for c in g), max(c.rank() for c in g)), reverse=True)
     best = groups[0]
     # a full VIN over its suffix, a full date over a year
-    longest = field in ("chassis_number", "owner_birth_date", "engine_number")  # engine: with its hyphen
+    # engine: with its hyphen; address: not a line cut short
+    longest = field in ("chassis_number", "owner_birth_date", "engine_number", "owner_address")
     chosen = max(best, key=lambda c: (len(c.value or ""), c.rank())) if longest else best[0]
     if field in _MARKED_TEXT and len(best) > 1:
         merged = richest([c.value or "" for c in best])

@@ -69,11 +69,18 @@ def normalize_brand(raw: str) -> Checked:
                    corrections=int(hit != text))
 
 
+#: a trade name: Latin letters and digits, at most four words, at least one letter
+_MODEL_SHAPE = re.compile(r"(?=.*[A-Z])[A-Z0-9][A-Z0-9+./-]*(?: [A-Z0-9+./-]+){0,3}")
+
+
 def normalize_model(raw: str) -> Checked:
-    """Upper-case model name, single spaces."""
+    """Upper-case model name, single spaces; doubted when not shaped like a trade name
+    (Vietnamese marks, many words or long digit runs are OCR of something else)."""
     text = _tidy(raw).upper()
     if not re.search(r"\w", text):
         return reject("model: nothing read")
+    if not _MODEL_SHAPE.fullmatch(text) or re.search(r"\d{5,}", text):
+        return Checked(text, ("model: not shaped like a model name",), doubt=True)
     return Checked(text)
 
 

@@ -174,7 +174,9 @@ def test_richest_keeps_the_fullest_marks_word_by_word() -> None:
     assert names.richest(["NGUYÊN DUY TRUNG", "NGUYỄN DUY TRUNG"]) == "NGUYỄN DUY TRUNG"
     assert names.richest(["TRẦN HOAI THUY", "TRAN HOÀI THỦY"]) == "TRẦN HOÀI THỦY"
     assert names.richest(["Số 278 Trân Phú", "Số 278 Trần Phú"]) == "Số 278 Trần Phú"
-    assert names.richest(["AN BÌNH", "AN BÌNH TÂY"]) == "AN BÌNH"  # not the same words: the first
+    assert names.richest(["HUỲNH CÔNG GIANG", "HUỲNH CỘNG GIANG", "HUỲNH CÔNG GIANG"]) == "HUỲNH CÔNG GIANG"
+    assert names.richest(["Xóm 14, Xã Thanh Phước, Vĩnh Long", "Xóm 14, Xã Thạnh Phước, Vĩnh Long",
+                          "Xóm 14, Xã Thạnh Phước,"]) == "Xóm 14, Xã Thạnh Phước, Vĩnh Long"
 
 
 def test_name_is_nfc() -> None:
