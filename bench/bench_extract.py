@@ -31,6 +31,7 @@ from sohoa.context import StageContext
 from sohoa.doctypes import DocTypeSpec, load_doctype
 from sohoa.domain.text import fold
 from sohoa.samples.truth import DossierTruth
+from sohoa.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -58,14 +59,14 @@ def baseline_fields(text: str, spec: DocTypeSpec) -> dict[str, str | None]:
 
 
 def run_baseline(folder: Path, limit: int | None, spec: DocTypeSpec) -> list[FieldOutcome]:
-    """Plain Tesseract (vie+eng) on each raw page, label regexes, same normalizers."""
+    """Plain Tesseract (the languages sohoa reads pages in) on each raw page, label regexes, same normalizers."""
     outcomes: list[FieldOutcome] = []
     ctx = StageContext()
     for tf in sorted(folder.glob("*.truth.json"))[:limit]:
         truth = DossierTruth.model_validate_json(tf.read_text(encoding="utf-8"))
         sources, _ = discover([folder / truth.source])
         pages = load_dossier(sources[0], ctx)
-        text = "\n".join(pytesseract.image_to_string(w.image, lang="vie+eng") for w in pages)
+        text = "\n".join(pytesseract.image_to_string(w.image, lang=Settings().languages) for w in pages)
         found = baseline_fields(text, spec)
         for name, expected in truth.fields.as_dict().items():
             right = found[name] == expected
