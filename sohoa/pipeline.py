@@ -432,7 +432,7 @@ class _PoolScope:
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         self.tmp = tempfile.TemporaryDirectory(prefix="sohoa-")
         p._scratch = Path(self.tmp.name)
-        p._executor = ProcessPoolExecutor(max_workers=p.workers, initializer=_die_with_parent,
+        p._executor = ProcessPoolExecutor(max_workers=p.workers, initializer=die_with_parent,
                                           initargs=(os.getpid(),))
 
     def __exit__(self, *exc: object) -> None:
@@ -445,7 +445,7 @@ class _PoolScope:
         self.tmp.cleanup()
 
 
-def _die_with_parent(parent: int) -> None:
+def die_with_parent(parent: int) -> None:
     """Pool worker start-up: end with the batch process even when it is SIGKILLed.
 
     A forked worker holds both ends of the pool's call queue, so it would otherwise wait

@@ -33,7 +33,7 @@ from ingest.stage import load_dossier
 from sohoa.context import StageContext
 from sohoa.doctypes import load_doctype
 from sohoa.errors import SohoaError, UsageError
-from sohoa.pipeline import CropReader, StoredImages, run_page_stages, store_page_outputs
+from sohoa.pipeline import CropReader, StoredImages, die_with_parent, run_page_stages, store_page_outputs
 from sohoa.samples.truth import DossierTruth
 from sohoa.settings import get_settings
 from storage.objectstore import LocalObjectStore
@@ -86,7 +86,8 @@ def evaluate_dir(folder: Path, limit: int | None, progress: bool,
                 outcomes += o
                 rows += r
             return outcomes, rows
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             futures = [pool.submit(_score_one, folder, t, Path(scratch)) for t in truths]
             for fut in tqdm(futures, disable=not progress, unit="dossier"):
                 o, r = fut.result()

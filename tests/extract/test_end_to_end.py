@@ -62,6 +62,10 @@ def test_eval_command_prints_the_table(samples: tuple[Path, list[DossierTruth]],
         "precision" in result.output and "plate_number" in result.output and "Clean and fair" in result.output
     )
     assert (tmp_path / "eval.json").is_file()
+    serial = CliRunner().invoke(cli, ["eval", str(folder), "--limit", "1", "--no-progress", "--workers", "1",
+                                      "--json", str(tmp_path / "serial.json")])
+    assert serial.exit_code == 0, serial.output
+    assert (tmp_path / "serial.json").read_text() == (tmp_path / "eval.json").read_text()  # pool == in-process
 
 
 def test_eval_command_on_a_folder_without_truth_is_a_usage_error(tmp_path: Path) -> None:
