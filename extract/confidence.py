@@ -43,6 +43,7 @@ class Evidence:
     cross_soft: int = 0
     expected_pages: int = 1
     strong: bool = False  # a check that rarely passes by chance: VIN check digit, CCCD against birth year
+    contested: bool = False  # a rival reading as strong as the value (sends it to review; not a feature)
 
 
 FEATURES = ("bias", "ocr", "valid", "corrected", "soft_doubts", "agree", "disagree", "rival", "crop_agree",

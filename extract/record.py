@@ -283,7 +283,7 @@ def _evidence(field: FieldSpec, rec: Reconciled, failures: Sequence[CheckFailure
         corrections=c.checked.corrections, soft_doubts=max(0, notes), agree=rec.agree, disagree=rec.disagree,
         rival=rec.rival, crop_agree=c.crop_agree, crop_disagree=c.crop_disagree, cross_hard=sum(f.hard for f in mine),
         cross_soft=sum(not f.hard for f in mine), expected_pages=expected,
-        strong=_strong(field.name, c.value or "", values),
+        strong=_strong(field.name, c.value or "", values), contested=rec.contested,
     )
 
 
@@ -304,10 +304,16 @@ def _field_value(field: FieldSpec, rec: Reconciled, failures: Sequence[CheckFail
     if c.crop_disagree:
         reasons.append("page OCR and crop re-read disagree")
     reasons += [f.reason for f in failures if field.name in f.fields]
-    review = p < threshold or c.checked.doubt or ev.cross_hard > 0 or rec.contested
+    floor = threshold if field.review_threshold is None else max(threshold, field.review_threshold)
+    review = p < floor or forced_review(ev)
     fv = FieldValue(value=c.value, confidence=round(p, 4), needs_review=review, page=c.page, bbox=c.bbox,
                     reasons=tuple(dict.fromkeys(reasons)), readings=readings)
     return fv, ev
+
+
+def forced_review(ev: conf_mod.Evidence) -> bool:
+    """Review whatever the confidence: a doubtful value, a failed hard cross-check, a contested reading."""
+    return not ev.valid or ev.cross_hard > 0 or ev.contested
 
 
 Extracted = tuple[dict[str, FieldValue], dict[str, conf_mod.Evidence]]

@@ -12,6 +12,7 @@ the run and writes it (do that on seeds the evaluation never uses).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import multiprocessing
@@ -103,11 +104,13 @@ def evaluate_dir(folder: Path, limit: int | None, progress: bool,
               help="Also write the figures as JSON to this file.")
 @click.option("--fit-calibration", "fit_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Fit the confidence model on this run and write it here (use training seeds only).")
+@click.option("--outcomes", "outcomes_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write one JSON line per dossier field: right, sent to review, confidence, evidence.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar.")
 @click.option("--workers", type=click.IntRange(min=0, max=256), default=None,
               help="Dossiers read at once (0 = one per core). Default: the settings' workers.")
 def eval_cmd(folder: Path, limit: int | None, json_out: Path | None, fit_out: Path | None,
-             progress: bool, workers: int | None) -> None:
+             outcomes_out: Path | None, progress: bool, workers: int | None) -> None:
     """Run the pipeline over FOLDER (written by `sohoa samples`) and print accuracy, automation,
     precision of auto-accepted fields and wrong values caught by review, per field and overall."""
 
@@ -116,6 +119,11 @@ def eval_cmd(folder: Path, limit: int | None, json_out: Path | None, fit_out: Pa
     click.echo(report(outcomes))
     if json_out is not None:
         json_out.write_text(json.dumps(as_dict(outcomes), indent=1) + "\n", encoding="utf-8")
+    if outcomes_out is not None:
+        with outcomes_out.open("w", encoding="utf-8") as out:
+            for o, (evidence, _) in zip(outcomes, rows, strict=True):
+                line = {**dataclasses.asdict(o), "evidence": dataclasses.asdict(evidence)}
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
     if fit_out is not None:
         cal = confidence.fit(rows)
         confidence.save(cal, fit_out)

@@ -55,6 +55,9 @@ class FieldSpec(Frozen):
     max_words: int = Field(default=6, ge=1, le=100)
     page_types: tuple[str, ...] = ()
     date_parts: tuple[NFCStr, ...] = Field(default=(), description="day/month/year words of a date line")
+    review_threshold: float | None = Field(
+        default=None, ge=0.0, le=1.0,
+        description="confidence under which this field goes to review (default: the settings' review_threshold)")
 
     def labels_for(self, page_type: str | None) -> tuple[str, ...]:
         """The labels valid on a page type (common ones plus that page type's own)."""
