@@ -44,10 +44,11 @@ class Evidence:
     expected_pages: int = 1
     strong: bool = False  # a check that rarely passes by chance: VIN check digit, CCCD against birth year
     contested: bool = False  # a rival reading as strong as the value (sends it to review; not a feature)
+    marks_disputed: bool = False  # pages agree on the letters of a name or address, not on all its marks
 
 
 FEATURES = ("bias", "ocr", "valid", "corrected", "soft_doubts", "agree", "disagree", "rival", "crop_agree",
-            "crop_disagree", "cross_hard", "cross_soft", "single_source", "strong")
+            "crop_disagree", "cross_hard", "cross_soft", "single_source", "strong", "marks_disputed")
 
 
 def vector(e: Evidence) -> np.ndarray:
@@ -56,6 +57,7 @@ def vector(e: Evidence) -> np.ndarray:
         1.0, e.ocr, float(e.valid), float(e.corrections > 0), min(e.soft_doubts, 2), min(e.agree, 3),
         min(e.disagree, 3), e.rival, float(e.crop_agree), float(e.crop_disagree), min(e.cross_hard, 2),
         min(e.cross_soft, 2), float(e.expected_pages > 1 and e.agree == 0), float(e.strong),
+        float(e.marks_disputed),
     ])
 
 
@@ -77,7 +79,7 @@ class Calibration:
 
 #: used until a calibration has been fitted: plausible signs and sizes, not measured
 DEFAULT = Calibration(
-    weights=(-3.0, 3.0, 3.0, -0.7, -1.0, 1.2, -1.0, -1.5, 1.2, -1.0, -2.5, -0.7, -0.3, 1.0),
+    weights=(-3.0, 3.0, 3.0, -0.7, -1.0, 1.2, -1.0, -1.5, 1.2, -1.0, -2.5, -0.7, -0.3, 1.0, -1.0),
     field_bias={},
 )
 

@@ -214,6 +214,9 @@ class Reconciled:
     #: the strongest valid reading that disagrees: its OCR confidence and its group's size
     rival: float = 0.0
     rival_support: int = 0
+    #: other readings identical to the chosen value, marks included (``agree`` compares names and
+    #: addresses without their marks)
+    exact_agree: int = 0
 
     @property
     def contested(self) -> bool:
@@ -250,7 +253,8 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
     disagree = sum(len(g) for g in rivals)
     rival = max((c.ocr for g in rivals for c in g if c.checked.ok), default=0.0)
     support = max((len(g) for g in rivals), default=0)
-    return Reconciled(chosen, len(best) - 1, disagree, tuple(cands), min(1.0, rival), support)
+    exact = max(0, sum(c.value == chosen.value for c in best) - 1)
+    return Reconciled(chosen, len(best) - 1, disagree, tuple(cands), min(1.0, rival), support, exact)
 
 
 #: free text whose pages are merged word by word, keeping the fullest diacritics
@@ -284,6 +288,7 @@ def _evidence(field: FieldSpec, rec: Reconciled, failures: Sequence[CheckFailure
         rival=rec.rival, crop_agree=c.crop_agree, crop_disagree=c.crop_disagree, cross_hard=sum(f.hard for f in mine),
         cross_soft=sum(not f.hard for f in mine), expected_pages=expected,
         strong=_strong(field.name, c.value or "", values), contested=rec.contested,
+        marks_disputed=rec.exact_agree < rec.agree,
     )
 
 

@@ -219,6 +219,22 @@ def test_crop_rereads_are_batched_and_a_failed_batch_falls_back_to_single_reads(
     assert failing.batches and len(failing.calls) == len(one_by_one.calls)  # read one by one instead
 
 
+def test_a_fields_own_review_threshold_in_the_doctype_sends_it_to_review(spec: DocTypeSpec) -> None:
+    pages = golden_pages("mau01")
+    plain = extract_record(pages, spec=spec)
+    accepted = [n for n, fv in plain.items() if not fv.needs_review]
+    assert accepted
+    name = accepted[0]
+    strict_field = spec.fields[name].model_copy(update={"review_threshold": 1.0})
+    strict = spec.model_copy(update={"fields": {**spec.fields, name: strict_field}})
+    fields = extract_record(pages, spec=strict)
+    assert fields[name].needs_review and fields[name].value == plain[name].value
+    assert all(fields[n].needs_review == plain[n].needs_review for n in plain if n != name)
+    with pytest.raises(ConfigError):
+        parse_doctype('name = "x"\n[page_types.a]\ngroup = "a"\n[fields.f]\nlabels = ["F"]\n'
+                      'normalizer = "plate"\npage_types = ["a"]\nreview_threshold = 1.5\n')
+
+
 def test_doctype_spec_is_checked() -> None:
     with pytest.raises(ConfigError):
         parse_doctype(
