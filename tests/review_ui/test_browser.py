@@ -71,7 +71,9 @@ def test_clerk_clears_a_dossier_with_the_keyboard_only(server: str, env: Env) ->
         page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
         try:
             page.goto(f"{server}/login")
-            page.keyboard.type("rev_a")  # the user name field has autofocus
+            # the user name field has autofocus; a loaded machine may apply it after "load"
+            expect(page.locator("input[name=username]")).to_be_focused()
+            page.keyboard.type("rev_a")
             page.keyboard.press("Tab")
             page.keyboard.type(PASSWORD)
             page.keyboard.press("Enter")
