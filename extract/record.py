@@ -79,6 +79,12 @@ def _vehicle_class(values: Mapping[str, str | None]) -> VehicleClass | None:
     return None
 
 
+#: pixels of crops sent to the engine in one batch (about 32 MB of greyscale)
+PREFETCH_PIXELS = 32_000_000
+#: pixels kept around a free-text crop: the crop reader pads its box by this much
+CROP_MARGIN = 4
+
+
 @dataclass(frozen=True)
 class CropRequest:
     """One box to re-read: the image to read it from, the box in it, the engine options, the page box."""
@@ -122,22 +128,45 @@ class _Reader:
             clean = without_dots(image, box, h)
             full = BBox(x0=0, y0=0, x1=max(1, clean.shape[1]), y1=max(1, clean.shape[0]))
             return CropRequest(clean, full, field.whitelist, field.psm, box)
-        return CropRequest(image, box, field.whitelist, field.psm, box)
+        return CropRequest(*_cut(image, box), field.whitelist, field.psm, box)
 
     def prefetch(self, pages: Sequence[Page], fields: Sequence[FieldSpec],
                  reads: Mapping[int, dict[str, list[ValueRead]]]) -> None:
-        """Re-read every crop the fields will want in as few engine runs as the reader allows (``many``)."""
+        """Re-read every crop the fields will want in as few engine runs as the reader allows (``many``).
+
+        Crops are sent in batches of at most ``PREFETCH_PIXELS`` pixels, so a dossier of
+        hundreds of pages never holds all its crops at once.
+        """
         many = getattr(self.reread, "many", None)
         if many is None:
             return
-        wanted = {(f.name, p.index, r.region): req for f in fields for p in pages
-                  for r in reads[p.index].get(f.name, []) if (req := self.request(r, f, p)) is not None}
+        batch: dict[tuple[str, int, BBox], CropRequest] = {}
+        pixels = 0
+        for f in fields:
+            for p in pages:
+                for r in reads[p.index].get(f.name, []):
+                    if (req := self.request(r, f, p)) is None:
+                        continue
+                    batch[(f.name, p.index, r.region)] = req
+                    pixels += req.image.shape[0] * req.image.shape[1]
+                    if pixels >= PREFETCH_PIXELS:
+                        if not self._answer(many, batch):
+                            return
+                        batch, pixels = {}, 0
+        self._answer(many, batch)
+
+    def _answer(self, many: Callable[[list[CropRequest]], list[tuple[str, float]]],
+                batch: Mapping[tuple[str, int, BBox], CropRequest]) -> bool:
+        """Read one batch into ``done``; False (and a warning) when the reader failed."""
+        if not batch:
+            return True
         try:
-            answers = many(list(wanted.values()))
+            answers = many(list(batch.values()))
         except (SohoaError, ValueError) as e:
             log.warning("batched crop re-reads failed, reading one by one: %s", e)
-            return
-        self.done.update(zip(wanted, answers, strict=True))
+            return False
+        self.done.update(zip(batch, answers, strict=True))
+        return True
 
     def crop(self, read: ValueRead, field: FieldSpec, page: Page) -> Candidate | None:
         """Re-read the value's ink from the page image (whitelisted for identifiers), if possible."""
@@ -180,6 +209,18 @@ class _Reader:
             if cands:
                 out.append(max(cands, key=lambda c: c.rank()))
         return out
+
+
+def _cut(image: np.ndarray, box: BBox, margin: int = CROP_MARGIN) -> tuple[np.ndarray, BBox]:
+    """A copy of ``box`` with ``margin`` pixels around it, and the box inside that copy.
+
+    A request keeps only this, not the whole page, so batched requests never hold page images.
+    """
+    h, w = image.shape[:2]
+    x0, y0 = max(0, box.x0 - margin), max(0, box.y0 - margin)
+    x1, y1 = min(w, box.x1 + margin), min(h, box.y1 + margin)
+    inner = BBox(x0=box.x0 - x0, y0=box.y0 - y0, x1=min(box.x1, w) - x0, y1=min(box.y1, h) - y0)
+    return image[y0:y1, x0:x1].copy(), inner
 
 
 def _same(field: str, a: str, b: str) -> bool:

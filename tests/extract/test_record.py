@@ -219,6 +219,19 @@ def test_crop_rereads_are_batched_and_a_failed_batch_falls_back_to_single_reads(
     assert failing.batches and len(failing.calls) == len(one_by_one.calls)  # read one by one instead
 
 
+def test_crop_batches_are_bounded_in_pixels(spec: DocTypeSpec, monkeypatch: pytest.MonkeyPatch) -> None:
+    import extract.record as record
+
+    pages = golden_pages("mau01")
+    image = np.full((3508, 2480), 255, np.uint8)
+    whole = BatchingReader({"Đ": "29-B1 123.45"})
+    expected = extract_record(pages, spec=spec, reread=whole, images={1: image})
+    monkeypatch.setattr(record, "PREFETCH_PIXELS", 1)  # every crop is a batch of its own
+    split = BatchingReader({"Đ": "29-B1 123.45"})
+    assert extract_record(pages, spec=spec, reread=split, images={1: image}) == expected
+    assert split.batches == [1] * whole.batches[0] and whole.batches[0] > 1
+
+
 def test_a_fields_own_review_threshold_in_the_doctype_sends_it_to_review(spec: DocTypeSpec) -> None:
     pages = golden_pages("mau01")
     plain = extract_record(pages, spec=spec)
