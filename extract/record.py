@@ -104,7 +104,7 @@ class _Reader:
     images: Mapping[int, np.ndarray] | None
     hints: Mapping[str, str | None]
     #: crop re-reads done ahead in a batch, by (field, page, region)
-    done: dict[tuple[str, int, BBox], tuple[str, float]] = dataclass_field(default_factory=dict)
+    done: dict[tuple[str, int, BBox], tuple[str, float, BBox]] = dataclass_field(default_factory=dict)
 
     def normalize(self, field: FieldSpec, raw: str) -> Checked:
         if field.normalizer == "plate":
@@ -165,23 +165,30 @@ class _Reader:
         except (SohoaError, ValueError) as e:
             log.warning("batched crop re-reads failed, reading one by one: %s", e)
             return False
-        self.done.update(zip(batch, answers, strict=True))
+        for (key, req), (text, score) in zip(batch.items(), answers, strict=True):
+            self.done[key] = (text, score, req.box)
         return True
 
     def crop(self, read: ValueRead, field: FieldSpec, page: Page) -> Candidate | None:
         """Re-read the value's ink from the page image (whitelisted for identifiers), if possible."""
+        answer = self.done.get((field.name, page.index, read.region)) or self._read_one(read, field, page)
+        if answer is None:
+            return None
+        text, score, box = answer
+        return Candidate(field.name, page.index, text, self.normalize(field, text), box, score, "crop",
+                         label_exact=read.label.score >= 100)
+
+    def _read_one(self, read: ValueRead, field: FieldSpec, page: Page) -> tuple[str, float, BBox] | None:
+        """Re-read one crop now (it was not read ahead in a batch); None when there is none or it failed."""
         req = self.request(read, field, page)
         if req is None or self.reread is None:
             return None
         try:
-            text, score = self.done.get((field.name, page.index, read.region)) or self.reread(
-                req.image, req.bbox, req.whitelist, req.psm)
+            text, score = self.reread(req.image, req.bbox, req.whitelist, req.psm)
         except (SohoaError, KeyError, ValueError) as e:
             log.warning("page %d: crop re-read of %s failed: %s", page.index, field.name, e)
             return None
-        checked = self.normalize(field, text)
-        return Candidate(field.name, page.index, text, checked, req.box, score, "crop",
-                         label_exact=read.label.score >= 100)
+        return text, score, req.box
 
     def best_of(self, read: ValueRead, field: FieldSpec, page: Page) -> Candidate:
         """The page reading, or the crop re-read when that is better; agreement noted."""
