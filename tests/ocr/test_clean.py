@@ -55,6 +55,24 @@ def test_dark_scan_border_is_removed_and_text_kept() -> None:
     assert np.count_nonzero(cleaned[text] < 128) == np.count_nonzero(page[text] < 128)
 
 
+@pytest.mark.parametrize("side", ["top", "bottom", "left", "right"])
+def test_border_on_any_one_side_is_found(side: str) -> None:
+    """The page edge is screened side by side before the page is searched: each side counts."""
+    page = draw_page(VIETNAMESE, dpi=150)
+    scan = page.copy()
+    band = {"top": (slice(0, 8), slice(None)), "bottom": (slice(-8, None), slice(None)),
+            "left": (slice(None), slice(0, 8)), "right": (slice(None), slice(-8, None))}[side]
+    scan[band] = 25
+    assert remove_borders(scan)[band].min() == 255
+
+
+def test_dark_region_off_the_edge_is_kept() -> None:
+    """A black box that does not touch the edge (a photo, a stamp) is no scan border."""
+    scan = draw_page(VIETNAMESE, dpi=150).copy()
+    scan[10:400, 10:-10] = 0
+    assert np.array_equal(remove_borders(scan), scan)
+
+
 def test_uneven_light_becomes_white_paper() -> None:
     page = draw_page(VIETNAMESE, dpi=150)
     shade = np.linspace(0.6, 1.0, page.shape[1], dtype=np.float32)[None, :]
