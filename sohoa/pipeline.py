@@ -97,9 +97,10 @@ def process_page(job: PageJob) -> Page:
     """
     from storage.factory import object_store_from_settings
 
-    image = cv2.imread(str(job.raster_path), cv2.IMREAD_UNCHANGED)
-    if image is None:
-        raise SohoaError(f"page {job.page.index}: raster lost from scratch space", path=str(job.raster_path))
+    try:
+        image = np.load(job.raster_path, allow_pickle=False)
+    except (OSError, ValueError) as e:
+        raise SohoaError(f"page {job.page.index}: raster lost from scratch space", path=str(job.raster_path)) from e
     job.raster_path.unlink(missing_ok=True)
     work = run_page_stages(PageWork(page=job.page, image=image), job.ctx)
     store = object_store_from_settings(job.ctx.settings)
@@ -193,13 +194,16 @@ class CropReader:
         return answers
 
 
-def extract_fields(pages: Sequence[Page], store: ObjectStore) -> dict[str, FieldValue]:
-    """Classify and extract the record of a dossier from its read pages."""
+def extract_fields(pages: Sequence[Page], store: ObjectStore,
+                   images: Mapping[int, np.ndarray] | None = None) -> dict[str, FieldValue]:
+    """Classify and extract the record of a dossier from its read pages (``images``: the
+    prepared page images, by default loaded from ``store`` when a crop needs one)."""
     from extract.record import extract_record
     from sohoa.doctypes import load_doctype
 
     spec = load_doctype("vehicle_registration")
-    return extract_record(pages, spec=spec, reread=CropReader(), images=StoredImages(store, pages))
+    images = images if images is not None else StoredImages(store, pages)
+    return extract_record(pages, spec=spec, reread=CropReader(), images=images)
 
 
 def dossier_place(fields: Mapping[str, FieldValue]) -> tuple[str | None, str | None]:
@@ -213,30 +217,40 @@ def dossier_place(fields: Mapping[str, FieldValue]) -> tuple[str | None, str | N
     return parsed.ward, parsed.province
 
 
-def add_page_pdf(writer: PdfWriter, store: ObjectStore, page: Page, jpeg_quality: int = 75) -> bool:
-    """Add one page of the searchable PDF: the prepared image as JPEG under Tesseract's text layer."""
+def add_page_pdf(writer: PdfWriter, store: ObjectStore, page: Page, jpeg_quality: int = 75,
+                 images: Mapping[int, np.ndarray] | None = None) -> bool:
+    """Add one page of the searchable PDF: the prepared image as JPEG under Tesseract's text layer.
+
+    ``images`` (e.g. :class:`StoredImages`) gives the decoded prepared image, so a page
+    decoded here is decoded once for both the PDF and the field crops.
+    """
     text_key = page_key(page.dossier_id, page.index, "text", "pdf")
     if not page.image_key or not store.exists(text_key):
         return False
-    image: Image.Image = Image.open(io.BytesIO(store.get_bytes(page.image_key)))
-    if image.mode not in ("L", "RGB"):
-        image = image.convert("RGB")
+    if images is None:
+        images = StoredImages(store, [page], keep=1)
+    pixels = images[page.index]
+    if pixels.ndim == 3:
+        code = cv2.COLOR_BGRA2RGB if pixels.shape[2] == 4 else cv2.COLOR_BGR2RGB
+        pixels = cv2.cvtColor(pixels, code)
     buf = io.BytesIO()
-    image.save(buf, format="PDF", resolution=float(page.dpi), quality=jpeg_quality)
+    Image.fromarray(pixels).save(buf, format="PDF", resolution=float(page.dpi), quality=jpeg_quality)
     added = writer.add_page(PdfReader(buf).pages[0])
     added.merge_page(PdfReader(io.BytesIO(store.get_bytes(text_key))).pages[0])
     return True
 
 
-def store_searchable_pdf(store: ObjectStore, pages: Sequence[Page], key: str) -> None:
+def store_searchable_pdf(store: ObjectStore, pages: Sequence[Page], key: str,
+                         images: Mapping[int, np.ndarray] | None = None) -> None:
     """Build the dossier's searchable PDF (page images with their text layers) under ``key``.
 
     The joined file is written to a temporary file and streamed to the store, so a
     long dossier is never held whole in memory twice.
     """
     writer = PdfWriter()
+    images = images if images is not None else StoredImages(store, pages)
     for page in pages:
-        add_page_pdf(writer, store, page)
+        add_page_pdf(writer, store, page, images=images)
     with tempfile.TemporaryFile() as tmp:
         writer.write(tmp)
         writer.close()
@@ -251,8 +265,9 @@ def finish_pages(pages: Sequence[Page], settings: Settings) -> dict[str, FieldVa
 
     store = object_store_from_settings(settings)
     dossier_id = pages[0].dossier_id
-    store_searchable_pdf(store, pages, dossier_key(dossier_id, "searchable.pdf"))
-    return extract_fields(pages, store)
+    images = StoredImages(store, pages)  # the pages decoded for the PDF are the ones the field crops need
+    store_searchable_pdf(store, pages, dossier_key(dossier_id, "searchable.pdf"), images)
+    return extract_fields(pages, store, images)
 
 
 @dataclass
@@ -377,8 +392,9 @@ class Pipeline:
     def _submit(self, work: PageWork, ctx: StageContext) -> Future[Page] | Page:
         if self._executor is None or self._scratch is None:
             return store_page_outputs(run_page_stages(work, ctx), self.store)
-        raster = self._scratch / f"{work.page.dossier_id}-{work.page.index:04d}_ingest.png"
-        cv2.imwrite(str(raster), work.image)
+        # raw pixels, not PNG: compressing a noisy scan costs ~0.1 s a page here and inflating it as much there
+        raster = self._scratch / f"{work.page.dossier_id}-{work.page.index:04d}_ingest.npy"
+        np.save(raster, work.image, allow_pickle=False)
         return self._executor.submit(process_page, PageJob(work.page, raster, ctx))
 
     def _call(self, fn: Callable[..., Any], *args: Any) -> Any:
