@@ -198,6 +198,8 @@ def _hit(row: tuple[str | None, str, str], parts: list[Part], span: tuple[int, i
         box = box.union(tokens[t].bbox)
     end_tok = tokens[parts[last].token]
     rest = end_tok.text[parts[last].end:].lstrip(_EDGE + " ")
+    if not _PART.search(rest):
+        rest = ""  # the label's own closing "):" is no value (it hid the rubbing under "Số khung (Chassis N0):")
     if rest and len(end_tok.text) > 0:
         share = parts[last].end / len(end_tok.text)
         x1 = end_tok.bbox.x0 + int(end_tok.bbox.width * share)

@@ -24,7 +24,7 @@ from extract import confidence as conf_mod
 from extract import plate as plate_mod
 from extract.checked import Checked
 from extract.classify import classify
-from extract.crops import value_box, without_dots
+from extract.crops import rubbing_letters, rubbing_strip, value_box, without_dots
 from extract.crossfield import CheckFailure, cross_check
 from extract.dates import year_of
 from extract.labels import ValueRead, read_fields
@@ -81,6 +81,10 @@ def _vehicle_class(values: Mapping[str, str | None]) -> VehicleClass | None:
 
 #: pixels of crops sent to the engine in one batch (about 32 MB of greyscale)
 PREFETCH_PIXELS = 32_000_000
+#: a rubbing's letters are read with O and Q allowed: a stamped zero has a dot in it that the engine
+#: takes for "O" (or drops when "O" is not allowed); the normalizers read O and Q by their grammar.
+#: I is left out: the engine reads the stamped J as I (chosen on training seeds 7, 8, 31).
+RUBBING_WHITELIST = "0123456789ABCDEFGHJKLMNOPQRSTUVWXYZ-"
 #: pixels kept around a free-text crop: the crop reader pads its box by this much
 CROP_MARGIN = 4
 
@@ -103,6 +107,8 @@ class _Reader:
     reread: CropReader | None
     images: Mapping[int, np.ndarray] | None
     hints: Mapping[str, str | None]
+    #: page types whose values are pencil rubbings (their crops are cleaned differently)
+    rubbings: frozenset[str] = frozenset()
     #: crop re-reads done ahead in a batch, by (field, page, region)
     done: dict[tuple[str, int, BBox], tuple[str, float, BBox]] = dataclass_field(default_factory=dict)
 
@@ -123,6 +129,12 @@ class _Reader:
             return None
         image = self.images[page.index]
         h = read.line_height or 24
+        if field.whitelist is not None and page.page_type in self.rubbings:
+            strip = rubbing_strip(image, read.label.bbox, h)
+            if strip is not None:
+                letters = rubbing_letters(image, strip)
+                full = BBox(x0=0, y0=0, x1=max(1, letters.shape[1]), y1=max(1, letters.shape[0]))
+                return CropRequest(letters, full, RUBBING_WHITELIST, field.psm, strip)
         box = value_box(image, read.region, h, below=read.below) or read.region
         if field.whitelist is not None and field.identifier:
             clean = without_dots(image, box, h)
@@ -381,7 +393,8 @@ def extract_with_evidence(pages: Sequence[Page], *, spec: DocTypeSpec, reread: C
     reads = {p.index: read_fields(p, spec, p.page_type) for p in typed}
     order = sorted(spec.fields.values(), key=lambda f: f.normalizer == "plate")  # plate last: uses the type
     hints: dict[str, str | None] = {}
-    reader = _Reader(reread, images, hints)
+    rubbings = frozenset(name for name, pt in spec.page_types.items() if pt.group == "rubbing")
+    reader = _Reader(reread, images, hints, rubbings)
     reader.prefetch(typed, order, reads)
     recs: dict[str, Reconciled] = {}
     for field in order:

@@ -62,6 +62,22 @@ def test_vin_ioq_become_digits() -> None:
     assert got.value == HONDA_VIN and got.corrections == 6
 
 
+def test_vin_o_is_read_by_the_check_digit_when_only_one_reading_passes() -> None:
+    truth = with_check_digit("RLHHD0802AY427719")  # the rubbing's stamped D read as O
+    got = vin.normalize(truth.replace("D", "O", 1))
+    assert got.value == truth and not got.doubt and got.corrections == 1 and "O→D" in got.reasons[0]
+    ones = vin.normalize("RLHJC52I7KYOOOOO1")  # several O→0/D readings pass: a person decides
+    assert ones.value == HONDA_VIN and ones.doubt and "more than one way" in ones.reasons[1]
+
+
+@pytest.mark.parametrize("read", ["4" + YAMAHA_VIN, YAMAHA_VIN + "7"])
+def test_vin_with_a_smudge_at_one_edge_is_cut_and_doubted(read: str) -> None:
+    got = vin.normalize(read)  # "4RLHJF4505NY923506": the rubbing's ragged end read as a character
+    assert got.value == YAMAHA_VIN and got.doubt and "edge cut" in got.reasons[0]
+    inner = YAMAHA_VIN[:8] + "Z" + YAMAHA_VIN[8:]  # a character too many inside: no cut makes it valid
+    assert vin.normalize(inner).value == inner and vin.normalize(inner).doubt
+
+
 def test_vin_wrong_check_digit_is_doubted_not_fixed() -> None:
     bad = HONDA_VIN[:8] + "3" + HONDA_VIN[9:]
     got = vin.normalize(bad)

@@ -1,0 +1,65 @@
+"""The rubbing page (bản cà số khung / số máy): values under labels, and the strips re-read by the real Tesseract."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from extract.classify import classify
+from extract.crops import rubbing_letters, rubbing_strip
+from extract.labels import read_fields
+from extract.normalizers import normalize
+from extract.record import RUBBING_WHITELIST
+from sohoa.doctypes import DocTypeSpec
+from sohoa.model import BBox
+from sohoa.samples.canvas import Canvas
+from sohoa.samples.rubbing import rubbing_page
+from tests.extract.conftest import golden_pages
+
+
+def test_value_under_a_label_ending_in_a_bracket_is_read(spec: DocTypeSpec) -> None:
+    """``Số khung (Chassis N0):`` left ``):`` as the label's "rest", which hid the rubbing under it."""
+    page = classify(golden_pages("rubbing")[0], spec)
+    assert page.page_type == "rubbing"
+    reads = read_fields(page, spec, page.page_type)
+    chassis, engine = reads["chassis_number"][0], reads["engine_number"][0]
+    assert chassis.below and chassis.raw == "RLHJE450XRY556309"  # the page OCR's (misread) strip
+    assert engine.below and engine.raw.startswith("JF25E")
+    assert chassis.bbox is not None and chassis.bbox.y0 > chassis.label.bbox.y1
+
+
+def _sheet(engine: str, chassis: str, seed: int) -> tuple[np.ndarray, Canvas]:
+    canvas = Canvas(dpi=300)
+    rubbing_page(canvas, engine, chassis, np.random.default_rng(seed))
+    return np.asarray(canvas.image), canvas
+
+
+def _label(canvas: Canvas, baseline_mm: float) -> BBox:
+    """Where the label printed on ``baseline_mm`` stands (12 pt bold, from 20 mm)."""
+    return BBox(x0=canvas.px(20), y0=canvas.px(baseline_mm - 3.5), x1=canvas.px(75), y1=canvas.px(baseline_mm + 0.8))
+
+
+def test_no_strip_under_a_label_on_white_paper() -> None:
+    white = np.full((800, 1200), 250, np.uint8)
+    assert rubbing_strip(white, BBox(x0=50, y0=50, x1=300, y1=90), 40) is None
+
+
+@pytest.mark.parametrize(("engine", "chassis", "seed"), [
+    ("JF45E-0359807", "RLHJF450XRY536309", 11),
+    ("5C63965481", "RLCS5C633RY628524", 12),
+])
+def test_rubbing_strips_are_found_and_read(engine: str, chassis: str, seed: int) -> None:
+    from ocr.tesseract import read_crop
+
+    image, canvas = _sheet(engine, chassis, seed)
+    first = rubbing_strip(image, _label(canvas, 45.0), 40)
+    assert first is not None and first.y0 > canvas.px(45)
+    second = rubbing_strip(image, BBox(x0=first.x0, y0=first.y1 + 20, x1=first.x0 + 400, y1=first.y1 + 60), 40)
+    assert second is not None and second.y0 > first.y1
+    for box, text, kind in ((first, engine, "engine"), (second, chassis, "chassis")):
+        letters = rubbing_letters(image, box)
+        assert letters.dtype == np.uint8 and 20 <= letters.shape[0] <= 80
+        assert float(np.mean(letters)) > 150  # dark letters on white, not light on graphite
+        raw, _ = read_crop(letters, BBox(x0=0, y0=0, x1=letters.shape[1], y1=letters.shape[0]),
+                           whitelist=RUBBING_WHITELIST, psm=7)
+        assert normalize(kind, raw).value == text
