@@ -16,8 +16,12 @@ from extract.confusions import DIGITS, fit, upper_compact
 log = logging.getLogger(__name__)
 
 SHAPE = re.compile(r"^[A-Z0-9]{2,7}E?-?\d{5,8}$")
-#: a letter-ended model prefix and a long serial run together: the hyphen between them was probably lost
-RUN_TOGETHER = re.compile(r"^[A-Z]{1,3}\d{1,3}[A-Z]{1,2}\d{6,8}$")
+#: a letter-ended model prefix and a 7-digit serial run together: makers that print 7-digit serials
+#: print them after a hyphen (``JA39E-8812093``, ``1TR-2206219``, ``L15Z-6068495``), so the hyphen was
+#: probably lost. 6-digit serials run on from the prefix as printed (``P5AT417560``, ``M831M344197``,
+#: Yamaha ``5C63645910``): the former pattern (any prefix, 6-8 digits) doubted those, 10 of 84 training
+#: dossiers' engine numbers, and missed ``1TR2206219``.
+RUN_TOGETHER = re.compile(r"^[A-Z0-9]{1,4}[A-Z]\d{7}$")
 
 
 def normalize(raw: str) -> Checked:

@@ -115,6 +115,14 @@ def test_vin_suffix_names_the_same_vehicle() -> None:
         ("JC52E-12345G7", "JC52E-1234567", False),  # the serial after the hyphen is digits
         ("JC52E - 1234567", "JC52E-1234567", False),
         ("HELLO WORLD", "HELLOWORLD", True),
+        # 6-digit serials run on from the model code as printed (Ford, Piaggio, Yamaha shapes)
+        ("P5AT417560", "P5AT417560", False),
+        ("M831M344197", "M831M344197", False),
+        ("RZ4E379686", "RZ4E379686", False),
+        # a 7-digit serial is printed after a hyphen: without one it was probably lost
+        ("JA39E8812093", "JA39E8812093", True),
+        ("1TR2206219", "1TR2206219", True),
+        ("L15Z6068495", "L15Z6068495", True),
     ],
 )
 def test_engine(raw: str, value: str, doubt: bool) -> None:
