@@ -18,7 +18,7 @@ import sys
 import tempfile
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -278,6 +278,15 @@ class _Pending:
     dossier_id: str
     sha: str
     pages: list[Future[Page] | Page]
+    finishing: Future[dict[str, FieldValue]] | None = None  # the record being made in the pool
+
+    def read(self) -> bool:
+        """Whether every page has been read (or has failed)."""
+        return all(not isinstance(f, Future) or f.done() for f in self.pages)
+
+    def read_well(self) -> bool:
+        """Whether every page has been read without error."""
+        return self.read() and all(not isinstance(f, Future) or f.exception() is None for f in self.pages)
 
 
 @dataclass
@@ -293,7 +302,7 @@ class Pipeline:
     _scratch: Path | None = field(default=None, init=False, repr=False)
 
     #: dossiers whose pages may be in the workers' hands at once (the next one is ingested
-    #: while the previous one is read), so no core waits on the parent.
+    #: while the previous one is read), so no core waits on the parent; see ``_make_room``.
     window: int = 2
 
     def run(self, paths: Iterable[Path]) -> BatchResult:
@@ -313,11 +322,47 @@ class Pipeline:
                     outcomes.append(self._ticked(started))
                     continue
                 in_flight.append(started)
-                while len(in_flight) >= self.window:
-                    outcomes.append(self._ticked(self._finish(in_flight.popleft())))
+                outcomes.extend(self._ticked(o) for o in self._make_room(in_flight))
             while in_flight:
                 outcomes.append(self._ticked(self._finish(in_flight.popleft())))
         return BatchResult(tuple(outcomes))
+
+    def _make_room(self, in_flight: deque[_Pending]) -> list[Outcome]:
+        """Wait until fewer than ``window`` dossiers are being read; commit the finished ones.
+
+        With a pool, a dossier whose pages are read has its record made in the pool while
+        the parent goes on ingesting, so the workers always have pages queued behind it
+        (waiting for the record would leave a core idle at each dossier). In order: only
+        the oldest dossier is ever committed, and at most 2 × ``window`` wait for that.
+        """
+        done: list[Outcome] = []
+        if self._executor is None:
+            while len(in_flight) >= self.window:
+                done.append(self._finish(in_flight.popleft()))
+            return done
+        self._hand_over(in_flight)
+        while sum(not p.read() for p in in_flight) >= self.window:
+            reading = [f for p in in_flight for f in p.pages if isinstance(f, Future) and not f.done()]
+            wait(reading, return_when=FIRST_COMPLETED)
+            self._hand_over(in_flight)
+        while in_flight and (len(in_flight) >= 2 * self.window or self._committable(in_flight[0])):
+            done.append(self._finish(in_flight.popleft()))
+        return done
+
+    def _hand_over(self, in_flight: deque[_Pending]) -> None:
+        """Start making the record (searchable PDF, fields) of each dossier whose pages are all read."""
+        assert self._executor is not None
+        for pending in in_flight:
+            if pending.finishing is None and pending.read_well():
+                pages = [f.result() if isinstance(f, Future) else f for f in pending.pages]
+                pending.finishing = self._executor.submit(finish_pages, pages, self.settings)
+
+    @staticmethod
+    def _committable(pending: _Pending) -> bool:
+        """Whether committing (or failing) this dossier would not wait."""
+        if pending.finishing is not None:
+            return pending.finishing.done()
+        return pending.read() and not pending.read_well()
 
     def process_source(self, source: Any) -> Outcome:
         """One dossier: skip if stored, else ingest, read pages, extract, store, commit."""
@@ -356,7 +401,10 @@ class Pipeline:
         try:
             pages = [f.result() if isinstance(f, Future) else f for f in pending.pages]
             self._store_source(source, dossier_id)
-            fields = self._call(finish_pages, pages, self.settings)
+            if pending.finishing is not None:
+                fields = pending.finishing.result()
+            else:
+                fields = self._call(finish_pages, pages, self.settings)
         except InputRejected as e:
             return self._reject(source, dossier_id, pending.sha, e)
         except SohoaError as e:
