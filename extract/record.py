@@ -22,6 +22,7 @@ import numpy as np
 
 from extract import confidence as conf_mod
 from extract import plate as plate_mod
+from extract import vin as vin_mod
 from extract.checked import Checked
 from extract.classify import classify
 from extract.crops import rubbing_letters, rubbing_strip, value_box, without_dots
@@ -85,6 +86,8 @@ PREFETCH_PIXELS = 32_000_000
 #: takes for "O" (or drops when "O" is not allowed); the normalizers read O and Q by their grammar.
 #: I is left out: the engine reads the stamped J as I (chosen on training seeds 7, 8, 31).
 RUBBING_WHITELIST = "0123456789ABCDEFGHJKLMNOPQRSTUVWXYZ-"
+#: on a rubbing, O and Q are the stamped zero (its dot or slash inside): the stamp's O has none
+_STAMPED_ZERO = str.maketrans("OQ", "00")
 #: pixels kept around a free-text crop: the crop reader pads its box by this much
 CROP_MARGIN = 4
 
@@ -187,7 +190,8 @@ class _Reader:
         if answer is None:
             return None
         text, score, box = answer
-        return Candidate(field.name, page.index, text, self.normalize(field, text), box, score, "crop",
+        meant = text.translate(_STAMPED_ZERO) if page.page_type in self.rubbings else text
+        return Candidate(field.name, page.index, text, self.normalize(field, meant), box, score, "crop",
                          label_exact=read.label.score >= 100)
 
     def _read_one(self, read: ValueRead, field: FieldSpec, page: Page) -> tuple[str, float, BBox] | None:
@@ -286,8 +290,37 @@ class Reconciled:
         return self.rival_support >= self.agree + 1 and self.rival >= self.chosen.ocr - 0.15
 
 
+def pieced_vins(cands: Sequence[Candidate]) -> list[Candidate]:
+    """``cands`` with a misread VIN repaired from another page's suffix when the check digit then passes.
+
+    Some certificates print only the VIN's end (``5808EY104314``); when a form or rubbing
+    read the whole VIN but misread its end (``RLHHA9862AY427719``), its first characters
+    and the certificate's end may make a valid VIN (``RLHHA0802AY427719``). Every
+    character was read on a page: nothing is invented. The pieced VIN is doubted (a
+    person confirms it): its first characters pass only the check digit.
+    """
+    out = list(cands)
+    suffixes = [c for c in cands if c.value and 10 <= len(c.value) < 17 and c.checked.ok]
+    for i, c in enumerate(out):
+        if not c.value or len(c.value) != 17 or is_valid_vin(c.value) or not suffixes:
+            continue
+        joined = {c.value[: 17 - len(s.value or "")] + (s.value or ""): s for s in suffixes if s.page != c.page}
+        valid = [v for v in joined if is_valid_vin(v) and vin_mod.normalize(v).ok]
+        if len(valid) != 1:
+            continue
+        v, s = valid[0], joined[valid[0]]
+        head = 17 - len(s.value or "")
+        why = f"chassis: VIN pieced from page {c.page}'s first {head} characters and page {s.page}'s end"
+        checked = Checked(v, (why,), c.checked.corrections + sum(a != b for a, b in zip(v, c.value, strict=True)),
+                          doubt=True)
+        out[i] = replace(c, checked=checked, ocr=min(c.ocr, s.ocr))
+    return out
+
+
 def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
     """Group the pages' values; the best-supported group wins (a full VIN over its suffix)."""
+    if field == "chassis_number":
+        cands = pieced_vins(cands)
     valued = [c for c in cands if c.value is not None]
     if not valued:
         return Reconciled(None, 0, 0, tuple(cands))

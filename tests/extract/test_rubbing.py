@@ -9,7 +9,7 @@ from extract.classify import classify
 from extract.crops import rubbing_letters, rubbing_strip
 from extract.labels import read_fields
 from extract.normalizers import normalize
-from extract.record import RUBBING_WHITELIST
+from extract.record import RUBBING_WHITELIST, Candidate, extract_record, pieced_vins, reconcile
 from sohoa.doctypes import DocTypeSpec
 from sohoa.model import BBox
 from sohoa.samples.canvas import Canvas
@@ -63,3 +63,31 @@ def test_rubbing_strips_are_found_and_read(engine: str, chassis: str, seed: int)
         raw, _ = read_crop(letters, BBox(x0=0, y0=0, x1=letters.shape[1], y1=letters.shape[0]),
                            whitelist=RUBBING_WHITELIST, psm=7)
         assert normalize(kind, raw).value == text
+
+
+def test_o_and_q_read_on_a_rubbing_are_the_stamped_zero(spec: DocTypeSpec) -> None:
+    from tests.extract.test_record import RecordingReader
+
+    pages = golden_pages("rubbing")
+    white = np.full((pages[0].height, pages[0].width), 255, np.uint8)  # no strip: the label's region is re-read
+    reader = RecordingReader({"I": "HAQ8E-6156542"})  # only the engine's whitelist holds I
+    fields = extract_record(pages, spec=spec, reread=reader, images={1: white})
+    assert fields["engine_number"].value == "HA08E-6156542"
+    assert "HAQ8E-6156542" in {r.raw for r in fields["engine_number"].readings}
+
+
+def _cand(page: int, value: str, ocr: float = 0.9) -> Candidate:
+    return Candidate("chassis_number", page, value, normalize("chassis", value), None, ocr, "page")
+
+
+def test_a_misread_vin_is_pieced_with_the_certificates_suffix_only_when_the_check_digit_passes() -> None:
+    form = _cand(1, "RLHHA9862AY427719", 0.4)  # the end misread; check digit fails
+    card = _cand(2, "0802AY427719")  # the card prints the VIN's end only
+    rec = reconcile("chassis_number", [form, card])
+    assert rec.chosen is not None and rec.chosen.value == "RLHHA0802AY427719"
+    assert rec.chosen.checked.doubt and "pieced" in rec.chosen.checked.reasons[0]
+    assert rec.agree == 1 and rec.chosen.page == 1
+    other = _cand(2, "0803AY427719")  # an end that does not make a valid VIN: nothing pieced
+    assert [c.value for c in pieced_vins([form, other])] == ["RLHHA9862AY427719", "0803AY427719"]
+    valid = _cand(1, "RLCS5C63XCY645859")  # a valid VIN is never changed
+    assert pieced_vins([valid, card])[0] is valid
