@@ -367,6 +367,10 @@ def profile(args: argparse.Namespace) -> None:
     tesseract.word_confidence = counted("  tesseract: orientation by reading", tesseract.word_confidence)
     tesseract.read_crop = counted("  tesseract: field crop re-reads", tesseract.read_crop)
     ocr.prepare.recognize = counted("  tesseract: page read (tsv+hocr+pdf)", ocr.prepare.recognize)
+    ocr.prepare.upright = clock("  ocr: upright (orientation)", ocr.prepare.upright)  # type: ignore[assignment]
+    ocr.prepare.deskew = clock("  ocr: deskew", ocr.prepare.deskew)  # type: ignore[assignment]
+    ocr.prepare.clean = clock("  ocr: clean", ocr.prepare.clean)  # type: ignore[assignment]
+    ingest.stage.assess = clock("  ingest: scan quality", ingest.stage.assess)  # type: ignore[assignment]
     pipeline.store_page_outputs = clock("storage: page outputs", pipeline.store_page_outputs)  # type: ignore
     pipeline.extract_fields = clock("extract: record", pipeline.extract_fields)  # type: ignore
     pipeline.store_searchable_pdf = clock("storage: searchable PDF", pipeline.store_searchable_pdf)  # type: ignore
