@@ -175,5 +175,38 @@ def _letters_only(ink: np.ndarray) -> np.ndarray:
         if inside_row and not in_letter:
             keep.append(i)
     out = np.where(np.isin(labels, keep), 0, 255).astype(np.uint8)
+    for piece in _loosened(labels, stats, letters, est):
+        out[piece] = 0
     pad = int(0.3 * est)
     return out[max(0, y0 - pad):y1 + pad, max(0, x0 - pad):x1 + pad].copy()
+
+
+def _loosened(labels: np.ndarray, stats: np.ndarray, letters: list[tuple[int, int, int, int]],
+              est: float) -> list[np.ndarray]:
+    """Letters grown into the strip's light margin (a "9" joined to the pale band under it), cut loose.
+
+    A part taller than a letter is cut to the letters' row; what is left is a letter
+    when it is letter-wide and stands one letter pitch (the die's fixed spacing) from a
+    letter: so a margin alone, or a smudge off the pitch, is not taken.
+    """
+    if len(letters) < 3:
+        return []
+    centres = sorted((a + c) / 2 for a, _, c, _ in letters)
+    pitch = float(np.median(np.diff(centres)))
+    y0, y1 = min(b[1] for b in letters), max(b[3] for b in letters)
+    lo, hi = y0, y1
+    out = []
+    for i in range(1, len(stats)):
+        if stats[i, 3] <= 1.3 * est:
+            continue
+        band = np.zeros(labels.shape, np.uint8)
+        band[lo:hi] = (labels[lo:hi] == i).astype(np.uint8)
+        n, parts, pst, _ = cv2.connectedComponentsWithStats(band, connectivity=8)
+        for j in range(1, n):
+            x, _, w, h, area = (int(v) for v in pst[j])
+            centre = x + w / 2
+            gap = min(abs(centre - c) for c in centres)
+            solid = area > 0.75 * w * h  # letters fill at most about 0.7 of their box; a margin's bar more
+            if h >= 0.6 * est and 0.45 * est <= w <= 1.5 * est and 0.8 * pitch <= gap <= 1.2 * pitch and not solid:
+                out.append(parts == j)
+    return out

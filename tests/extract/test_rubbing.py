@@ -91,3 +91,34 @@ def test_a_misread_vin_is_pieced_with_the_certificates_suffix_only_when_the_chec
     assert [c.value for c in pieced_vins([form, other])] == ["RLHHA9862AY427719", "0803AY427719"]
     valid = _cand(1, "RLCS5C63XCY645859")  # a valid VIN is never changed
     assert pieced_vins([valid, card])[0] is valid
+
+
+def _ink_row(text: str) -> np.ndarray:
+    """White-on-black letters (255 = ink) 40 px tall at a fixed pitch, as the top-hat leaves a rubbing."""
+    import cv2
+
+    ink = np.zeros((66, 60 + 34 * len(text)), np.uint8)
+    for i, ch in enumerate(text):
+        cv2.putText(ink, ch, (30 + 34 * i, 49), cv2.FONT_HERSHEY_SIMPLEX, 1.45, 255, 5)
+    return ink
+
+
+def _letter_count(black_on_white: np.ndarray) -> int:
+    import cv2
+
+    n, _, stats, _ = cv2.connectedComponentsWithStats((black_on_white < 128).astype(np.uint8), connectivity=8)
+    return sum(1 for i in range(1, n) if stats[i, 3] >= 25)
+
+
+def test_a_letter_joined_to_the_strips_light_margin_is_cut_loose_but_a_solid_bar_is_not_a_letter() -> None:
+    from extract.crops import _letters_only
+
+    ink = _ink_row("536309")
+    assert _letter_count(_letters_only(ink)) == 6
+    joined = ink.copy()
+    joined[50:62, 203:240] = 255  # the last "9" runs into the pale band under the letters
+    assert _letter_count(_letters_only(joined)) == 6
+    barred = ink.copy()
+    barred[19:51, 5:22] = 255  # a solid bar of margin one pitch left of the first letter
+    barred[51:62, 5:30] = 255
+    assert _letter_count(_letters_only(barred)) == 6
