@@ -332,12 +332,14 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
                 break
         else:
             groups.append([c])
-    groups.sort(key=lambda g: (sum(1 + int(c.checked.ok) for c in g), max(c.rank() for c in g)), reverse=True)
+    weight = _OK_WEIGHT.get(field, 1.0)
+    groups.sort(key=lambda g: (sum(1 + weight * c.checked.ok for c in g), max(c.rank() for c in g)), reverse=True)
     best = groups[0]
     # a full VIN over its suffix, a full date over a year
-    # engine: with its hyphen; address: not a line cut short
+    # engine: with its hyphen; address: not a line cut short; a valid VIN before all
     longest = field in ("chassis_number", "owner_birth_date", "engine_number", "owner_address")
-    chosen = max(best, key=lambda c: (len(c.value or ""), c.rank())) if longest else best[0]
+    fullest = max(best, key=lambda c: (is_valid_vin(c.value or ""), len(c.value or ""), c.rank()))
+    chosen = fullest if longest else best[0]
     if field in _MARKED_TEXT and len(best) > 1:
         merged = richest([c.value or "" for c in best])
         if merged != chosen.value:
@@ -349,6 +351,11 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
     exact = max(0, sum(c.value == chosen.value for c in best) - 1)
     return Reconciled(chosen, len(best) - 1, disagree, tuple(cands), min(1.0, rival), support, exact)
 
+
+#: how much a reading's validity counts beside agreement when pages' groups are weighed (1: as much as
+#: one more page). An engine number's shape says little (4JH1049623 looks like a lost hyphen but is
+#: Isuzu's shape): two pages agreeing on a doubted shape beat one odd reading of a plain shape.
+_OK_WEIGHT: dict[str, float] = {"engine_number": 0.5}
 
 #: free text whose pages are merged word by word, keeping the fullest diacritics
 _MARKED_TEXT = ("owner_name", "owner_address")

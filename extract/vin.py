@@ -89,8 +89,8 @@ def normalize(raw: str) -> Checked:
     text = vin_like[0] if len(vin_like) == 1 else upper_compact(raw, keep="-").strip("-")
     if not text:
         return reject("no chassis number read")
-    if len(text) == 17:
-        return _vin(text)
+    if len(text.replace("-", "")) == 17:
+        return _vin_in(text)
     if not 5 <= len(text.replace("-", "")) <= 20:
         return reject("chassis: too short or too long for a frame number")
     if len(text) == 18 and (cut := _edge_cut(text)) is not None:
@@ -98,6 +98,14 @@ def normalize(raw: str) -> Checked:
     if len(text) in (16, 18):
         return Checked(text, (NOT_VIN, "chassis: one character off a VIN's length"), doubt=True)
     return Checked(text, (NOT_VIN,))
+
+
+def _vin_in(text: str) -> Checked:
+    """A 17-character VIN, and ``text`` with a hyphen in it: a VIN never holds one (a stroke of a leader line)."""
+    if "-" not in text:
+        return _vin(text)
+    vin = _vin(text.replace("-", ""))
+    return Checked(vin.value, ("chassis: hyphen inside a VIN dropped", *vin.reasons), vin.corrections + 1, vin.doubt)
 
 
 def _edge_cut(text: str) -> Checked | None:

@@ -122,3 +122,21 @@ def test_a_letter_joined_to_the_strips_light_margin_is_cut_loose_but_a_solid_bar
     barred[19:51, 5:22] = 255  # a solid bar of margin one pitch left of the first letter
     barred[51:62, 5:30] = 255
     assert _letter_count(_letters_only(barred)) == 6
+
+
+def test_two_pages_agreeing_on_an_engine_number_of_a_doubted_shape_beat_one_odd_reading() -> None:
+    """Isuzu's 4JH1049623 looks like a lost hyphen (doubted); the rubbing lost its last digit."""
+    form, card = (Candidate("engine_number", p, "4JH1049623", normalize("engine", "4JH1049623"), None, 0.9, "page")
+                  for p in (1, 2))
+    rub = Candidate("engine_number", 3, "4JH104962", normalize("engine", "4JH104962"), None, 0.0, "crop")
+    assert form.checked.doubt and rub.checked.ok
+    rec = reconcile("engine_number", [form, card, rub])
+    assert rec.chosen is not None and rec.chosen.value == "4JH1049623" and rec.agree == 1
+
+
+def test_a_hyphen_inside_a_vin_is_dropped_and_the_valid_reading_is_chosen() -> None:
+    form = _cand(1, "RLHJF-4202RY549320")  # a stroke of the leader line read into the VIN
+    assert form.value == "RLHJF4202RY549320" and "hyphen" in form.checked.reasons[0]
+    rec = reconcile("chassis_number", [form, _cand(2, "4202RY549320"), _cand(3, "RLHJF4202RY549320", 0.3)])
+    assert rec.chosen is not None and rec.chosen.value == "RLHJF4202RY549320" and rec.agree == 2
+    assert normalize("chassis", "KF8-767655").value == "KF8-767655"  # an old frame number keeps its hyphen
