@@ -35,6 +35,7 @@ SHORT = 3  # labels this short (folded) match only at the start of a line
 BELOW = 4.5  # how far under a label (in label heights) a value may stand on cards and rubbings
 BAND = 0.85  # half-height of the value band around the label's centre, in label heights
 GAP = 5.0  # a horizontal gap this wide (in label heights) ends a value
+COMPACT = 5  # labels this long without their spaces are also looked for run together into one word
 
 
 @dataclass(frozen=True)
@@ -189,7 +190,7 @@ def _part_at(starts: list[int], pos: int) -> int:
 
 
 def _hit(row: tuple[str | None, str, str], parts: list[Part], span: tuple[int, int, float],
-         tokens: Sequence[Token]) -> LabelHit:
+         tokens: Sequence[Token], cut: int | None = None) -> LabelHit:
     field, label, key = row
     first, last, score = span
     tok_ids = tuple(sorted({parts[i].token for i in range(first, last + 1)}))
@@ -197,7 +198,7 @@ def _hit(row: tuple[str | None, str, str], parts: list[Part], span: tuple[int, i
     for t in tok_ids[1:]:
         box = box.union(tokens[t].bbox)
     end_tok = tokens[parts[last].token]
-    rest = end_tok.text[parts[last].end:].lstrip(_EDGE + " ")
+    rest = end_tok.text[parts[last].end if cut is None else cut:].lstrip(_EDGE + " ")
     if not _PART.search(rest):
         rest = ""  # the label's own closing "):" is no value (it hid the rubbing under "Số khung (Chassis N0):")
     if rest and len(end_tok.text) > 0:
@@ -229,7 +230,50 @@ def find_labels(tokens: Sequence[Token], spec: DocTypeSpec, page_type: str | Non
             used |= covered
             kept.append((row, span))
         hits += [_hit(row, parts, span, tokens) for row, span in _merge(kept)]
+        hits += [_hit(row, parts, (i, i, score), tokens, cut)
+                 for row, i, score, cut in _run_together(parts, tokens, _compact_table(spec, page_type), used)]
     return hits
+
+
+def _compact_table(spec: DocTypeSpec, page_type: str | None) -> tuple[tuple[str | None, str, str], ...]:
+    """(field, label, label without spaces) for the identifiers' labels of two or more words.
+
+    The labels of other things that hold these words (``Số máy 2``, field None) are in too, so
+    that they win where they are longer.
+    """
+    rows: list[tuple[str | None, str, str]] = []
+    for f in spec.fields.values():
+        if f.identifier:
+            rows += [(f.name, lab, label_key(lab)) for lab in f.labels_for(page_type)]
+            rows += [(None, lab, label_key(lab)) for lab in f.not_labels]
+    return tuple((f, lab, key.replace(" ", "")) for f, lab, key in rows
+                 if " " in key and len(key.replace(" ", "")) >= COMPACT)
+
+
+def _run_together(parts: list[Part], tokens: Sequence[Token], table: tuple[tuple[str | None, str, str], ...],
+                  used: set[int]) -> list[tuple[tuple[str | None, str, str], int, float, int]]:
+    """Identifier labels whose words OCR ran into one word ("Sốmáy:", "SOmay", "5may"), maybe with the value.
+
+    The word must begin with the label written without spaces, exactly or within one
+    OCR slip (a ratio of 80); the longest such label wins. Returns (row, part, score,
+    where the label ends in the token's text).
+    """
+    out = []
+    for i, part in enumerate(parts):
+        if i in used or len(part.key) < COMPACT - 1:
+            continue
+        best: tuple[float, int, tuple[str | None, str, str], int] | None = None
+        for row in table:
+            compact = row[2]
+            for n in {len(compact) - 1, len(compact), len(compact) + 1}:
+                if len(part.key) < n:
+                    continue  # the word must hold the whole label ("bien" of "Biên Giới" is not "Biển số")
+                score = 100.0 if part.key[:n] == compact else fuzz.ratio(part.key[:n], compact)
+                if score >= 80 and (best is None or (score, len(compact)) > (best[0], best[1])):
+                    best = (min(score, 99.0), len(compact), row, part.start + min(n, part.end - part.start))
+        if best is not None:
+            out.append((best[2], i, best[0], best[3]))
+    return out
 
 
 def _merge(kept: list[tuple[tuple[str | None, str, str], tuple[int, int, float]]]
