@@ -25,6 +25,7 @@ from extract import plate as plate_mod
 from extract import vin as vin_mod
 from extract.checked import Checked
 from extract.classify import classify
+from extract.confusions import upper_compact
 from extract.crops import rubbing_letters, rubbing_strip, value_box, without_dots
 from extract.crossfield import CheckFailure, cross_check
 from extract.dates import year_of
@@ -216,12 +217,7 @@ class _Reader:
             return own
         if own.value is not None and _same(field.name, own.value, crop.value):
             return replace(own, crop_agree=True, ocr=max(own.ocr, crop.ocr))
-        if own.checked.ok and not crop.checked.ok:
-            return replace(own, crop_disagree=True)
-        if crop.checked.ok and not own.checked.ok:
-            return replace(crop, crop_disagree=own.value is not None)
-        better = crop if crop.ocr >= own.ocr - 0.05 else own
-        return replace(better, crop_disagree=own.value is not None)
+        return replace(_settle(own, crop), crop_disagree=own.value is not None)
 
     def candidates(self, pages: Sequence[Page], field: FieldSpec,
                    reads: Mapping[int, dict[str, list[ValueRead]]]) -> list[Candidate]:
@@ -232,6 +228,37 @@ class _Reader:
             if cands:
                 out.append(max(cands, key=lambda c: c.rank()))
         return out
+
+
+def _settle(own: Candidate, crop: Candidate) -> Candidate:
+    """Of a page reading and a crop re-read that disagree, the one to keep.
+
+    A valid reading over a doubted one; a reading that saw what the other only had from
+    its grammar; else the crop unless clearly less confident.
+    """
+    if own.checked.ok != crop.checked.ok:
+        return own if own.checked.ok else crop
+    if _read_where_guessed(own, crop):
+        return crop
+    if _read_where_guessed(crop, own):
+        return own
+    return crop if crop.ocr >= own.ocr - 0.05 else own
+
+
+def _read_where_guessed(guessed: Candidate, read: Candidate) -> bool:
+    """``read`` saw, with nothing corrected, the characters ``guessed`` got only from its grammar.
+
+    ``RLHIF…`` on the page becomes ``RLH1F…`` (no I in a VIN; J weighs as much as 1 in the
+    check digit, which cannot choose): a crop re-read that saw ``RLHJF…`` there says which.
+    """
+    if guessed.value is None or read.value is None or read.checked.corrections or not guessed.checked.corrections:
+        return False
+    raw = upper_compact(guessed.raw)
+    if not len(raw) == len(guessed.value) == len(read.value):
+        return False
+    fixed = {i for i, (a, b) in enumerate(zip(raw, guessed.value, strict=True)) if a != b}
+    differ = {i for i, (a, b) in enumerate(zip(guessed.value, read.value, strict=True)) if a != b}
+    return bool(differ) and differ <= fixed
 
 
 def _cut(image: np.ndarray, box: BBox, margin: int = CROP_MARGIN) -> tuple[np.ndarray, BBox]:

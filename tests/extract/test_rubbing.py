@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -140,3 +142,14 @@ def test_a_hyphen_inside_a_vin_is_dropped_and_the_valid_reading_is_chosen() -> N
     rec = reconcile("chassis_number", [form, _cand(2, "4202RY549320"), _cand(3, "RLHJF4202RY549320", 0.3)])
     assert rec.chosen is not None and rec.chosen.value == "RLHJF4202RY549320" and rec.agree == 2
     assert normalize("chassis", "KF8-767655").value == "KF8-767655"  # an old frame number keeps its hyphen
+
+
+def test_a_crop_that_saw_the_letter_the_page_only_had_from_the_grammar_wins() -> None:
+    from extract.record import _settle
+
+    own = _cand(1, "RLHIF5808RY01 6398", 0.8)  # no I in a VIN: 1 by the grammar, though J weighs the same
+    crop = replace(_cand(1, "RLHJF5808RY016398", 0.0), source="crop")
+    assert own.value == "RLH1F5808RY016398" and own.checked.ok and crop.checked.ok
+    assert _settle(own, crop) is crop and _settle(crop, own) is crop
+    plain = _cand(1, "RLH1F5808RY016398", 0.8)  # read as 1 outright: confidence decides as before
+    assert _settle(plain, crop) is plain
