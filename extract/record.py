@@ -317,6 +317,30 @@ class Reconciled:
         return self.rival_support >= self.agree + 1 and self.rival >= self.chosen.ocr - 0.15
 
 
+def i_as_other_pages_read_it(cands: Sequence[Candidate]) -> list[Candidate]:
+    """A VIN's I (none stands in a VIN) read as J where the other pages read J there, not 1.
+
+    The grammar makes an I a 1, but J weighs as much as 1 in the check digit, so only
+    another page can tell: the characters other readings of the same length hold at the
+    I's place vote, and J wins only with more votes than 1.
+    """
+    out = list(cands)
+    for k, c in enumerate(cands):
+        raw = upper_compact(c.raw)
+        if c.value is None or len(c.value) != 17 or len(raw) != 17 or "I" not in raw:
+            continue
+        others = [o.value for o in cands if o.page != c.page and o.value and len(o.value) == 17]
+        value = list(c.value)
+        for i in (i for i, ch in enumerate(raw) if ch == "I"):
+            votes = [o[i] for o in others]
+            if votes.count("J") > votes.count("1"):
+                value[i] = "J"
+        if (new := "".join(value)) != c.value:
+            why = f"chassis: I read as J where other pages read J ({new})"
+            out[k] = replace(c, checked=replace(c.checked, value=new, reasons=(*c.checked.reasons, why)))
+    return out
+
+
 def pieced_vins(cands: Sequence[Candidate]) -> list[Candidate]:
     """``cands`` with a misread VIN repaired from another page's suffix when the check digit then passes.
 
@@ -347,7 +371,7 @@ def pieced_vins(cands: Sequence[Candidate]) -> list[Candidate]:
 def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
     """Group the pages' values; the best-supported group wins (a full VIN over its suffix)."""
     if field == "chassis_number":
-        cands = pieced_vins(cands)
+        cands = pieced_vins(i_as_other_pages_read_it(cands))
     valued = [c for c in cands if c.value is not None]
     if not valued:
         return Reconciled(None, 0, 0, tuple(cands))

@@ -11,7 +11,14 @@ from extract.classify import classify
 from extract.crops import rubbing_letters, rubbing_strip
 from extract.labels import read_fields
 from extract.normalizers import normalize
-from extract.record import RUBBING_WHITELIST, Candidate, extract_record, pieced_vins, reconcile
+from extract.record import (
+    RUBBING_WHITELIST,
+    Candidate,
+    extract_record,
+    i_as_other_pages_read_it,
+    pieced_vins,
+    reconcile,
+)
 from sohoa.doctypes import DocTypeSpec
 from sohoa.model import BBox
 from sohoa.samples.canvas import Canvas
@@ -153,3 +160,14 @@ def test_a_crop_that_saw_the_letter_the_page_only_had_from_the_grammar_wins() ->
     assert _settle(own, crop) is crop and _settle(crop, own) is crop
     plain = _cand(1, "RLH1F5808RY016398", 0.8)  # read as 1 outright: confidence decides as before
     assert _settle(plain, crop) is plain
+
+
+def test_a_vins_i_is_read_as_j_only_where_other_pages_read_j() -> None:
+    form = _cand(1, "RLHIF450XDY430872")  # the grammar alone makes it RLH1F...
+    rubbing = _cand(3, "RLHJF45OX0Y430872")  # misread elsewhere, but J at the I's place
+    assert form.value == "RLH1F450XDY430872"
+    rec = reconcile("chassis_number", [form, rubbing])
+    assert rec.chosen is not None and rec.chosen.value == "RLHJF450XDY430872"
+    assert any("I read as J" in r for r in rec.chosen.checked.reasons)
+    ones = _cand(3, "RLH1F450X0Y430872")  # the other page read 1: it stays 1
+    assert i_as_other_pages_read_it([form, ones])[0].value == "RLH1F450XDY430872"
