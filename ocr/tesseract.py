@@ -334,3 +334,30 @@ def word_confidence(
     if not words:
         return 0.0, 0
     return float(np.mean([w.confidence for w in words])), len(words)
+
+
+def word_confidences(
+    images: Sequence[np.ndarray], *, lang: str, dpi: int, timeout: float, psm: int = 3
+) -> list[tuple[float, int]]:
+    """As :func:`word_confidence` for each image, in one Tesseract run (the language model loads once).
+
+    The images are written and listed in a text file, which Tesseract reads as the pages of one document.
+    """
+    if not images:
+        return []
+    check_tesseract(lang)
+    with tempfile.TemporaryDirectory(prefix="sohoa-conf-") as tmp:
+        names = []
+        for i, image in enumerate(images):
+            path = Path(tmp) / f"in{i:02d}.tif"
+            _write_image(image, path, dpi)
+            names.append(str(path))
+        listing, base = Path(tmp) / "images.txt", Path(tmp) / "out"
+        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+        _exec([str(listing), str(base), "--dpi", str(dpi), "-l", lang, "--psm", str(psm), "tsv"], timeout)
+        tsv = base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace")
+    per_page: dict[int, list[float]] = {}
+    for (page, *_), word in _tsv_words(tsv):
+        per_page.setdefault(page, []).append(word.confidence)
+    confs = [per_page.get(i + 1, []) for i in range(len(images))]
+    return [(float(np.mean(c)), len(c)) if c else (0.0, 0) for c in confs]

@@ -83,3 +83,25 @@ def test_blank_page_stays_as_it_is(ctx: StageContext) -> None:
     done = upright(make_work(blank), ctx)
     assert done.page.rotation == 0
     assert done.image is blank
+
+
+@pytest.mark.parametrize(("name", "turned"), [("phototest-rotated-180.png", 180), ("phototest-rotated-L.png", 270)])
+def test_reading_a_band_decides_without_reading_the_whole_page(name: str, turned: int, scans: Path, ctx: StageContext,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Orientation by reading: a band of text lines, read both ways in one run, settles a real turned scan
+    while Tesseract sees far fewer pixels than two readings of the whole page."""
+    _only("reading", monkeypatch)
+    monkeypatch.setattr(orientation.tesseract, "word_confidence", _fail)  # the whole page must not be read
+    seen: list[np.ndarray] = []
+    real = orientation.tesseract.word_confidences
+
+    def spy(images: list[np.ndarray], **kwargs: object) -> list[tuple[float, int]]:
+        seen.extend(images)
+        return real(images, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(orientation.tesseract, "word_confidences", spy)
+    scan = load_gray(scans / name)
+    small, _ = orientation.small_copy(scan, 200)
+    assert find_rotation(scan, 200, ctx) == (360 - turned) % 360
+    assert len(seen) == 2 and seen[0].shape == seen[1].shape
+    assert sum(image.size for image in seen) < 0.5 * small.size  # two band readings < half of ONE page reading
