@@ -42,6 +42,8 @@ AXIS_SURE = 1.5  # ratio of the two axes' profile scores above which the line ax
 READ_MARGIN = 0.05  # difference of mean word confidence that settles the comparison
 BAND_SHARE = 0.2  # share of the page's height read (in place of the whole page) to compare orientations
 BAND_MARGIN = 0.1  # difference of mean word confidence in the band that settles it (else the page is read)
+BAND_READ_WELL = 0.5  # ... when the better way reads at least this well; a poor reading needs BAND_WIDE
+BAND_WIDE = 0.2  # (a band on a pencil rubbing reads poorly both ways and once leaned the wrong way by 0.14)
 BAND_INK = 128  # grey level under which a pixel of the cleaned copy is ink
 
 
@@ -188,6 +190,12 @@ def _band_scores(
     return scores
 
 
+def _band_settles(scores: dict[int, float], candidates: tuple[int, int]) -> bool:
+    """Whether the band's reading is clear enough to skip reading the whole page."""
+    gap = abs(scores[candidates[0]] - scores[candidates[1]])
+    return gap >= BAND_MARGIN and (max(scores.values()) >= BAND_READ_WELL or gap >= BAND_WIDE)
+
+
 def _lean(evidence: LineEvidence) -> int | None:
     """The candidate the shape vote leans to, however weakly (None without a vote)."""
     if not evidence.shape:
@@ -222,9 +230,9 @@ def _rotation(image: np.ndarray, dpi: int, ctx: StageContext) -> tuple[int, Line
         log.debug("orientation by OSD (%d°, confidence %.1f) with the line shape", *osd)
         return osd[0], evidence
     first, second = evidence.candidates
-    scores = _band_scores(cleaned, dpi_small, evidence.candidates, ctx)
-    if scores is None or abs(scores[first] - scores[second]) < BAND_MARGIN:
-        scores = _reading_scores(cleaned, dpi_small, evidence.candidates, ctx)
+    band = _band_scores(cleaned, dpi_small, evidence.candidates, ctx)
+    scores = band if band is not None and _band_settles(band, evidence.candidates) else (
+        _reading_scores(cleaned, dpi_small, evidence.candidates, ctx))
     if abs(scores[first] - scores[second]) >= READ_MARGIN:
         return (first if scores[first] > scores[second] else second), evidence
     if osd is not None and osd[0] in evidence.candidates:
