@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 
+import cv2
 import numpy as np
 
 from extract import confidence as conf_mod
@@ -89,6 +90,9 @@ PREFETCH_PIXELS = 32_000_000
 RUBBING_WHITELIST = "0123456789ABCDEFGHJKLMNOPQRSTUVWXYZ-"
 #: on a rubbing, O and Q are the stamped zero (its dot or slash inside): the stamp's O has none
 _STAMPED_ZERO = str.maketrans("OQ", "00")
+#: a crop narrower or lower than this (pixels) is not handed to the engine: Tesseract 5.3 can die of a
+#: floating-point exception on slivers (an image too small to scale)
+MIN_CROP_SIDE = 4
 #: pixels kept around a free-text crop: the crop reader pads its box by this much
 CROP_MARGIN = 4
 
@@ -134,17 +138,32 @@ class _Reader:
         image = self.images[page.index]
         h = read.line_height or 24
         if field.whitelist is not None and page.page_type in self.rubbings:
-            strip = rubbing_strip(image, read.label.bbox, h)
-            if strip is not None:
-                letters = rubbing_letters(image, strip)
-                full = BBox(x0=0, y0=0, x1=max(1, letters.shape[1]), y1=max(1, letters.shape[0]))
-                return CropRequest(letters, full, RUBBING_WHITELIST, field.psm, strip)
+            rubbing = self._rubbing(image, read, field, page)
+            if rubbing is not None:
+                return rubbing
         box = value_box(image, read.region, h, below=read.below) or read.region
         if field.whitelist is not None and field.identifier:
             clean = without_dots(image, box, h)
             full = BBox(x0=0, y0=0, x1=max(1, clean.shape[1]), y1=max(1, clean.shape[0]))
             return CropRequest(clean, full, field.whitelist, field.psm, box)
         return CropRequest(*_cut(image, box), field.whitelist, field.psm, box)
+
+    def _rubbing(self, image: np.ndarray, read: ValueRead, field: FieldSpec, page: Page) -> CropRequest | None:
+        """The letters of the rubbing strip under the label, to re-read; None when there is no readable strip.
+
+        A strip whose letters could not be cut out (an OpenCV error on an odd image, or
+        fewer than ``MIN_CROP_SIDE`` pixels a side) falls back to the ordinary value box.
+        """
+        try:
+            strip = rubbing_strip(image, read.label.bbox, read.line_height or 24)
+            letters = rubbing_letters(image, strip) if strip is not None else None
+        except (cv2.error, ValueError) as e:
+            log.warning("page %d: rubbing strip of %s not cut out (%s)", page.index, field.name, type(e).__name__)
+            return None
+        if strip is None or letters is None or min(letters.shape[:2], default=0) < MIN_CROP_SIDE:
+            return None
+        full = BBox(x0=0, y0=0, x1=letters.shape[1], y1=letters.shape[0])
+        return CropRequest(letters, full, RUBBING_WHITELIST, field.psm, strip)
 
     def prefetch(self, pages: Sequence[Page], fields: Sequence[FieldSpec],
                  reads: Mapping[int, dict[str, list[ValueRead]]]) -> None:
@@ -166,24 +185,31 @@ class _Reader:
                     batch[(f.name, p.index, r.region)] = req
                     pixels += req.image.shape[0] * req.image.shape[1]
                     if pixels >= PREFETCH_PIXELS:
-                        if not self._answer(many, batch):
-                            return
+                        self._answer(many, batch)
                         batch, pixels = {}, 0
         self._answer(many, batch)
 
     def _answer(self, many: Callable[[list[CropRequest]], list[tuple[str, float]]],
-                batch: Mapping[tuple[str, int, BBox], CropRequest]) -> bool:
-        """Read one batch into ``done``; False (and a warning) when the reader failed."""
+                batch: Mapping[tuple[str, int, BBox], CropRequest]) -> None:
+        """Read one batch into ``done``; a failing batch is read in halves, so one bad crop loses only itself."""
         if not batch:
-            return True
+            return
         try:
             answers = many(list(batch.values()))
         except (SohoaError, ValueError) as e:
-            log.warning("batched crop re-reads failed, reading one by one: %s", e)
-            return False
+            if len(batch) == 1:
+                (key, req), = batch.items()
+                log.warning("page %d: crop re-read of %s failed: %s", key[1], key[0], e)
+                self.done[key] = ("", 0.0, req.box)  # read as nothing: the page's own reading stands
+                return
+            log.warning("batched crop re-reads failed, reading the batch in halves: %s", e)
+            items = list(batch.items())
+            half = len(items) // 2
+            self._answer(many, dict(items[:half]))
+            self._answer(many, dict(items[half:]))
+            return
         for (key, req), (text, score) in zip(batch.items(), answers, strict=True):
             self.done[key] = (text, score, req.box)
-        return True
 
     def crop(self, read: ValueRead, field: FieldSpec, page: Page) -> Candidate | None:
         """Re-read the value's ink from the page image (whitelisted for identifiers), if possible."""
@@ -202,7 +228,7 @@ class _Reader:
             return None
         try:
             text, score = self.reread(req.image, req.bbox, req.whitelist, req.psm)
-        except (SohoaError, KeyError, ValueError) as e:
+        except (SohoaError, KeyError, ValueError, cv2.error) as e:
             log.warning("page %d: crop re-read of %s failed: %s", page.index, field.name, e)
             return None
         return text, score, req.box
@@ -336,7 +362,7 @@ def i_as_other_pages_read_it(cands: Sequence[Candidate]) -> list[Candidate]:
             if votes.count("J") > votes.count("1"):
                 value[i] = "J"
         if (new := "".join(value)) != c.value:
-            why = f"chassis: I read as J where other pages read J ({new})"
+            why = "chassis: I read as J where other pages read J"
             out[k] = replace(c, checked=replace(c.checked, value=new, reasons=(*c.checked.reasons, why)))
     return out
 

@@ -177,14 +177,18 @@ def _band_scores(
 ) -> dict[int, float] | None:
     """As :func:`_reading_scores`, reading only a band of text lines (both ways in one Tesseract run).
 
-    None when the page has no such band.
+    None when the page has no such band, or when reading it failed (the whole page is read then).
     """
     band = text_band(turn(gray, candidates[0]))
     if band is None:
         return None
-    readings = tesseract.word_confidences(
-        [band, turn(band, 180)], lang=ctx.languages, dpi=dpi, timeout=ctx.tesseract_timeout, psm=11
-    )
+    try:
+        readings = tesseract.word_confidences(
+            [band, turn(band, 180)], lang=ctx.languages, dpi=dpi, timeout=ctx.tesseract_timeout, psm=11
+        )
+    except ToolError as e:
+        log.warning("orientation: reading a band failed, reading the whole page: %s", e)
+        return None
     scores = {rotation: conf if words else 0.0 for rotation, (conf, words) in zip(candidates, readings, strict=True)}
     log.debug("orientation by reading a band of %d px rows: %s", band.shape[0], scores)
     return scores

@@ -171,3 +171,24 @@ def test_a_vins_i_is_read_as_j_only_where_other_pages_read_j() -> None:
     assert any("I read as J" in r for r in rec.chosen.checked.reasons)
     ones = _cand(3, "RLH1F450X0Y430872")  # the other page read 1: it stays 1
     assert i_as_other_pages_read_it([form, ones])[0].value == "RLH1F450XDY430872"
+
+
+def test_a_strip_that_cannot_be_cut_out_falls_back_to_the_value_box(spec: DocTypeSpec,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """An OpenCV error on an odd strip costs only the strip: the value's own box is re-read instead."""
+    import cv2
+
+    import extract.record as record
+    from tests.extract.test_record import RecordingReader
+
+    def broken(image: np.ndarray, box: BBox) -> np.ndarray:
+        raise cv2.error("odd strip")
+
+    monkeypatch.setattr(record, "rubbing_strip", lambda image, label, h: BBox(x0=10, y0=10, x1=400, y1=90))
+    monkeypatch.setattr(record, "rubbing_letters", broken)
+    pages = golden_pages("rubbing")
+    white = np.full((pages[0].height, pages[0].width), 255, np.uint8)
+    reader = RecordingReader({"I": "HA08E-6156542"})
+    fields = extract_record(pages, spec=spec, reread=reader, images={1: white})
+    assert fields["engine_number"].value == "HA08E-6156542"
+    assert reader.calls and RUBBING_WHITELIST not in {w for _, w, _ in reader.calls}

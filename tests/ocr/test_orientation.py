@@ -4,6 +4,7 @@ all four rotations, come out upright; each kind of evidence alone gets them righ
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ import pytest
 import ocr.orientation as orientation
 from ocr.orientation import find_rotation, upright
 from sohoa.context import StageContext
+from sohoa.errors import ToolError
 from sohoa.samples import faults
 from tests.ocr.conftest import load_gray, make_work
 from tests.ocr.pages import SANS, VIETNAMESE, draw_page
@@ -105,3 +107,25 @@ def test_reading_a_band_decides_without_reading_the_whole_page(name: str, turned
     assert find_rotation(scan, 200, ctx) == (360 - turned) % 360
     assert len(seen) == 2 and seen[0].shape == seen[1].shape
     assert sum(image.size for image in seen) < 0.5 * small.size  # two band readings < half of ONE page reading
+
+
+def test_a_failed_band_reading_falls_back_to_reading_the_whole_page(scans: Path, ctx: StageContext,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tesseract dying on the band (a ToolError) costs the page nothing: the whole page is read both ways."""
+    _only("reading", monkeypatch)
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise ToolError("tesseract exited with status -8")
+
+    whole: list[int] = []
+    real = orientation.tesseract.word_confidence
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        whole.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(orientation.tesseract, "word_confidences", crash)
+    monkeypatch.setattr(orientation.tesseract, "word_confidence", spy)
+    scan = load_gray(scans / "phototest-rotated-180.png")
+    assert find_rotation(scan, 200, ctx) == 180
+    assert len(whole) == 2
