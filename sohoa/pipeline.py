@@ -31,6 +31,7 @@ from pypdf import PdfReader, PdfWriter
 from sohoa.context import StageContext
 from sohoa.errors import InputRejected, SohoaError
 from sohoa.model import Dossier, DossierStatus, FieldValue, Page, PageWork
+from sohoa.scratch import scratch_dir
 from sohoa.settings import Settings
 from storage.keys import dossier_key, page_key
 from storage.objectstore import ObjectStore
@@ -495,7 +496,7 @@ class _PoolScope:
         self.owner = True
         os.environ.setdefault("OMP_THREAD_LIMIT", "1")
         _import_worker_modules()  # once here: the workers are forked from this process
-        self.tmp = tempfile.TemporaryDirectory(prefix="sohoa-")
+        self.tmp = scratch_dir("pages")
         p._scratch = Path(self.tmp.name)
         p._executor = ProcessPoolExecutor(max_workers=p.workers, initializer=die_with_parent,
                                           initargs=(os.getpid(),))

@@ -17,7 +17,6 @@ import json
 import logging
 import multiprocessing
 import os
-import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -36,6 +35,7 @@ from sohoa.doctypes import load_doctype
 from sohoa.errors import SohoaError, UsageError
 from sohoa.pipeline import CropReader, StoredImages, die_with_parent, run_page_stages, store_page_outputs
 from sohoa.samples.truth import DossierTruth
+from sohoa.scratch import scratch_dir
 from sohoa.settings import get_settings
 from storage.objectstore import LocalObjectStore
 
@@ -80,7 +80,7 @@ def evaluate_dir(folder: Path, limit: int | None, progress: bool,
         raise UsageError(f"no *.truth.json in {folder} (write some with: sohoa samples {folder})")
     outcomes: list[Any] = []
     rows: list[Any] = []
-    with tempfile.TemporaryDirectory(prefix="sohoa-eval-") as scratch:
+    with scratch_dir("eval") as scratch:
         if workers <= 1:
             results: Iterable[tuple[list[Any], list[Any]]] = (_score_one(folder, t, Path(scratch)) for t in truths)
             for o, r in tqdm(results, total=len(truths), disable=not progress, unit="dossier"):
