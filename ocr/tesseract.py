@@ -20,7 +20,7 @@ import re
 import signal
 import subprocess
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -249,6 +249,27 @@ def _joined(words: Sequence[Word]) -> tuple[str, float]:
     return " ".join(w.text for w in words), float(np.mean([w.confidence for w in words]))
 
 
+def _words_per_image(images: Iterable[np.ndarray], dpi: int, args: list[str], timeout: float) -> list[list[Word]]:
+    """Read many images in one Tesseract run (listed in a text file: the pages of one document); words per image.
+
+    The images are written one at a time as they come, so a lazy iterable never holds them all.
+    """
+    with tempfile.TemporaryDirectory(prefix="sohoa-batch-") as tmp:
+        names = []
+        for i, image in enumerate(images):
+            path = Path(tmp) / f"in{i:04d}.tif"
+            _write_image(image, path, dpi)
+            names.append(str(path))
+        listing, base = Path(tmp) / "images.txt", Path(tmp) / "out"
+        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
+        _exec([str(listing), str(base), "--dpi", str(dpi), *args, "tsv"], timeout)
+        tsv = base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace")
+    per_page: dict[int, list[Word]] = {}
+    for (page, *_), word in _tsv_words(tsv):
+        per_page.setdefault(page, []).append(word)
+    return [per_page.get(i + 1, []) for i in range(len(names))]
+
+
 def read_crops(
     boxes: Sequence[tuple[np.ndarray, BBox]],
     *,
@@ -266,20 +287,9 @@ def read_crops(
     if not boxes:
         return []
     check_tesseract(lang)
-    with tempfile.TemporaryDirectory(prefix="sohoa-crops-") as tmp:
-        names = []
-        for i, (image, bbox) in enumerate(boxes):
-            path = Path(tmp) / f"crop{i:04d}.tif"
-            _write_image(_crop_for_reading(image, bbox, pad), path, 300)
-            names.append(str(path))
-        listing, base = Path(tmp) / "crops.txt", Path(tmp) / "out"
-        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
-        _exec([str(listing), str(base), "--dpi", "300", *_crop_args(lang, whitelist, psm), "tsv"], timeout)
-        tsv = base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace")
-    per_page: dict[int, list[Word]] = {}
-    for (page, *_), word in _tsv_words(tsv):
-        per_page.setdefault(page, []).append(word)
-    return [_joined(per_page.get(i + 1, [])) for i in range(len(boxes))]
+    crops = (_crop_for_reading(image, bbox, pad) for image, bbox in boxes)
+    per_page = _words_per_image(crops, 300, _crop_args(lang, whitelist, psm), timeout)
+    return [_joined(words) for words in per_page]
 
 
 def read_crop(
@@ -346,18 +356,6 @@ def word_confidences(
     if not images:
         return []
     check_tesseract(lang)
-    with tempfile.TemporaryDirectory(prefix="sohoa-conf-") as tmp:
-        names = []
-        for i, image in enumerate(images):
-            path = Path(tmp) / f"in{i:02d}.tif"
-            _write_image(image, path, dpi)
-            names.append(str(path))
-        listing, base = Path(tmp) / "images.txt", Path(tmp) / "out"
-        listing.write_text("\n".join(names) + "\n", encoding="utf-8")
-        _exec([str(listing), str(base), "--dpi", str(dpi), "-l", lang, "--psm", str(psm), "tsv"], timeout)
-        tsv = base.with_suffix(".tsv").read_text(encoding="utf-8", errors="replace")
-    per_page: dict[int, list[float]] = {}
-    for (page, *_), word in _tsv_words(tsv):
-        per_page.setdefault(page, []).append(word.confidence)
-    confs = [per_page.get(i + 1, []) for i in range(len(images))]
+    per_page = _words_per_image(images, dpi, ["-l", lang, "--psm", str(psm)], timeout)
+    confs = [[w.confidence for w in words] for words in per_page]
     return [(float(np.mean(c)), len(c)) if c else (0.0, 0) for c in confs]
