@@ -7,7 +7,8 @@ import re
 import unicodedata
 
 from extract.checked import Checked, reject
-from extract.gazetteer import restore
+from extract.gazetteer import key as unit_key
+from extract.gazetteer import restore, unit_names
 from sohoa.domain.provinces import PROVINCES, Province
 from sohoa.domain.text import fold
 
@@ -41,6 +42,7 @@ def normalize(raw: str) -> Checked:
     text = " ".join(text.split()).strip(_EDGE)
     if len(text) < 5:
         return reject("address: nothing read")
+    text = split_units(text)
     text, changed = restore(text)
     reasons: list[str] = [f"address: {changed} unit name(s) spelled as in the official list"] if changed else []
     if province_of(text) is None:
@@ -59,3 +61,75 @@ def province_of(address: str) -> Province | None:
         if f" {key} " in f" {tail} ":
             return prov
     return None
+
+
+#: the kind words that open an administrative unit's name ("Xã Kim Hy", "Thành phố Huế")
+KINDS = frozenset(unit_key(k) for k in ("Xã", "Phường", "Thị trấn", "Huyện", "Quận", "Thị xã", "Thành phố", "Tỉnh"))
+#: a leftover after the province that is OCR noise, not a word of the address ("h", "ˆ", "‹ về")
+_NOISE_WORD = 3
+
+
+def _opens_with_kind(words: list[str]) -> bool:
+    return unit_key(words[0]) in KINDS or unit_key(" ".join(words[:2])) in KINDS
+
+
+def _known(words: list[str], last: bool = True) -> bool:
+    """The words are one unit's name with its kind word ("Xã Kim Hy"), or, as the last part,
+    a province named without one ("Nghệ An"; two words at least, so "Huệ" is not "Huế")."""
+    k = unit_key(" ".join(words))
+    if not k:
+        return False
+    if _opens_with_kind(words):
+        return k in unit_names() or any(k == pk for pk, _ in _PROVINCE_KEYS)
+    return last and len(words) >= 2 and any(k == pk for pk, _ in _PROVINCE_KEYS)
+
+
+def _units(words: list[str], last: bool) -> list[str] | None:
+    """``words`` read as consecutive unit names (the longest first); None when they are not.
+    ``last``: they end the address, so the final one may be a province without its kind word."""
+    if _known(words, last):
+        return [" ".join(words)]
+    for j in range(len(words) - 1, 0, -1):
+        if _known(words[:j], last=False) and (rest := _units(words[j:], last)) is not None:
+            return [" ".join(words[:j]), *rest]
+    return None
+
+
+def _split_part(part: str, last: bool) -> list[str]:
+    """One comma-separated part, split where unit names run on without their commas.
+
+    "Xã Nhôn Mai Nghệ An" → ["Xã Nhôn Mai", "Nghệ An"]: the part as a whole names no
+    unit, and what follows "Xã Nhôn Mai" reads as unit names. A head that is only a
+    kind word ("Phường" before "Thái Bình") is never split off.
+    """
+    words = part.split()
+    if len(words) < 2 or _known(words, last):
+        return [part]
+    for i in range(1, len(words)):
+        head = words[:i]
+        if unit_key(head[-1]) in KINDS or unit_key(" ".join(head[-2:])) in KINDS:
+            continue
+        if (tail := _units(words[i:], last)) is not None:
+            return [" ".join(head), *tail]
+    return [part]
+
+
+def _without_trailing_noise(parts: list[str]) -> list[str]:
+    """Parts with up to two short tokens after a last part that names a unit dropped ("…Hà Nội h")."""
+    last = parts[-1].split()
+    for cut in (1, 2):
+        rest, noise = last[:-cut], last[-cut:]
+        if len(rest) >= 2 and all(len(w) <= _NOISE_WORD for w in noise) and _known(rest):
+            return [*parts[:-1], " ".join(rest)]
+    return parts
+
+
+def split_units(address: str) -> str:
+    """The address with the commas OCR lost between unit names put back, and noise after the
+    last unit dropped; unchanged when it does not read as ending in unit names."""
+    parts = [p for raw in address.split(",") if (p := raw.strip())]
+    if not parts:
+        return address
+    parts = _without_trailing_noise(parts)
+    out = [q for i, p in enumerate(parts) for q in _split_part(p, last=i == len(parts) - 1)]
+    return ", ".join(out)

@@ -30,6 +30,8 @@ class FieldOutcome:
     right: bool
     review: bool
     confidence: float
+    value: str | None = None
+    expected: str | None = None
 
 
 def score_record(dossier: str, quality: str, fields: Mapping[str, FieldValue],
@@ -38,7 +40,8 @@ def score_record(dossier: str, quality: str, fields: Mapping[str, FieldValue],
     out = []
     for name, expected in truth.items():
         fv = fields.get(name) or FieldValue()
-        out.append(FieldOutcome(dossier, quality, name, fv.value == expected, fv.needs_review, fv.confidence))
+        out.append(FieldOutcome(dossier, quality, name, fv.value == expected, fv.needs_review, fv.confidence,
+                                fv.value, expected))
     return out
 
 

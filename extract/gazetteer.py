@@ -64,14 +64,15 @@ def _place_word(part: str) -> str:
 
 
 def _cased_like(official: str, printed: str) -> str:
-    """``official``'s letters with ``printed``'s case, word by word ("phường" stays lower case)."""
+    """``official`` in ``printed``'s case: all capitals when printed so, else the official
+    spelling with the opening kind word's case as printed ("phường" may stay lower case);
+    a name word's case is the official one ("Tỉnh lai Châu" is a misread "Tỉnh Lai Châu")."""
     o_words, p_words = official.split(), printed.split()
-    if len(o_words) != len(p_words):
+    if printed.isupper() and len(printed) > 1:
+        return official.upper()
+    if len(o_words) != len(p_words) or not p_words[0].islower():
         return official
-    out = []
-    for o, p in zip(o_words, p_words, strict=True):
-        out.append(o.lower() if p.islower() else o.upper() if p.isupper() and len(p) > 1 else o)
-    return " ".join(out)
+    return " ".join([o_words[0].lower(), *o_words[1:]])
 
 
 def restore(address: str) -> tuple[str, int]:

@@ -218,7 +218,8 @@ def find_labels(tokens: Sequence[Token], spec: DocTypeSpec, page_type: str | Non
         for p in parts:
             starts.append(pos)
             pos += len(p.key) + 1
-        cands = [(row, span) for row in table for span in _find(row[2], parts, text, starts, row[0] is None)]
+        cands = [(row, span) for row in table for span in _find(row[2], parts, text, starts, row[0] is None)
+                 if not _lookalike(row, parts[span[0]:span[1] + 1], tokens, span[2])]
         # exact matches first (longest first), then fuzzy ones by length and score
         cands.sort(key=lambda c: (c[1][2] < 100.0, -len(c[0][2]), -c[1][2]))
         used: set[int] = set()
@@ -233,6 +234,28 @@ def find_labels(tokens: Sequence[Token], spec: DocTypeSpec, page_type: str | Non
         hits += [_hit(row, parts, (i, i, score), tokens, cut)
                  for row, i, score, cut in _run_together(parts, tokens, _compact_table(spec, page_type), used)]
     return hits
+
+
+def _lookalike(row: tuple[str | None, str, str], parts: Sequence[Part], tokens: Sequence[Token],
+               score: float) -> bool:
+    """A near match of a label on words that are a value, not the label.
+
+    Names are printed in capitals, and "NGUYỄN XUÂN" is one letter from "Nguyên quán"
+    once the marks are folded away: a label printed in lower case never matches words
+    all in capitals. A stop label (it only cuts values) must also be near with its marks
+    ("Nguyễn Quang" in a street name is not "Nguyên quán" misread).
+    """
+    if score >= 100.0:
+        return False
+    words = " ".join(tokens[p.token].text for p in parts)
+    letters = "".join(c for c in words if c.isalpha())
+    if not row[1].isupper() and len(letters) > 1 and letters.isupper():
+        return True
+    return row[0] is None and fuzz.ratio(row[1].lower(), words.lower()) < STOP_WITH_MARKS
+
+
+#: how near (0-100) a stop label's near match must be with its diacritics kept
+STOP_WITH_MARKS = 75.0
 
 
 def _compact_table(spec: DocTypeSpec, page_type: str | None) -> tuple[tuple[str | None, str, str], ...]:

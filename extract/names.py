@@ -85,7 +85,12 @@ def richest(spellings: Sequence[str]) -> str:
         return ""
     longest = max(split, key=len)
     out = []
-    for i in range(len(longest)):
-        column = [words[i] for words in split if len(words) > i]
-        out.append(max(dict.fromkeys(column), key=lambda w: (column.count(w), marks(w))))
+    for i, own in enumerate(longest):
+        column = [words[i].rstrip(_TRAILING) for words in split if len(words) > i]
+        best = max(dict.fromkeys(column), key=lambda w: (column.count(w), marks(w)))
+        out.append(best + own[len(own.rstrip(_TRAILING)):])  # the longest spelling's comma stays
     return " ".join(out)
+
+
+#: punctuation that ends a word of an address part ("Huệ," in the full address, "Huệ" where cut short)
+_TRAILING = ",;"

@@ -45,8 +45,8 @@ from sohoa.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-#: (image, bbox, whitelist, psm) -> (text, confidence in [0, 1])
-CropReader = Callable[[np.ndarray, BBox, str | None, int], tuple[str, float]]
+#: (image, bbox, whitelist, psm, languages) -> (text, confidence in [0, 1])
+CropReader = Callable[[np.ndarray, BBox, str | None, int, str], tuple[str, float]]
 
 
 @dataclass(frozen=True)
@@ -106,6 +106,7 @@ class CropRequest:
     whitelist: str | None
     psm: int
     box: BBox  # where the value is on the page (what the reviewer is shown)
+    lang: str = "eng"
 
 
 @dataclass(frozen=True)
@@ -128,12 +129,12 @@ class _Reader:
     def request(self, read: ValueRead, field: FieldSpec, page: Page) -> CropRequest | None:
         """What to re-read for this value: the image (dots erased for identifiers) and its box; None if nothing.
 
-        Free-text fields are re-read only by a reader that reads Vietnamese (its
-        ``languages`` attribute names ``vie``): an English-only re-read drops diacritics.
+        Free-text fields are re-read only when their spec names a crop language
+        (``crop_lang``): an English re-read would drop the diacritics.
         """
         if self.reread is None or self.images is None or page.index not in self.images:
             return None
-        if field.whitelist is None and "vie" not in str(getattr(self.reread, "languages", "")):
+        if field.whitelist is None and field.crop_lang is None:
             return None
         image = self.images[page.index]
         h = read.line_height or 24
@@ -145,8 +146,8 @@ class _Reader:
         if field.whitelist is not None and field.identifier:
             clean = without_dots(image, box, h)
             full = BBox(x0=0, y0=0, x1=max(1, clean.shape[1]), y1=max(1, clean.shape[0]))
-            return CropRequest(clean, full, field.whitelist, field.psm, box)
-        return CropRequest(*_cut(image, box), field.whitelist, field.psm, box)
+            return CropRequest(clean, full, field.whitelist, field.psm, box, _crop_lang(field))
+        return CropRequest(*_cut(image, box), field.whitelist, field.psm, box, _crop_lang(field))
 
     def _rubbing(self, image: np.ndarray, read: ValueRead, field: FieldSpec, page: Page) -> CropRequest | None:
         """The letters of the rubbing strip under the label, to re-read; None when there is no readable strip.
@@ -163,7 +164,7 @@ class _Reader:
         if strip is None or letters is None or min(letters.shape[:2], default=0) < MIN_CROP_SIDE:
             return None
         full = BBox(x0=0, y0=0, x1=letters.shape[1], y1=letters.shape[0])
-        return CropRequest(letters, full, RUBBING_WHITELIST, field.psm, strip)
+        return CropRequest(letters, full, RUBBING_WHITELIST, field.psm, strip, _crop_lang(field))
 
     def prefetch(self, pages: Sequence[Page], fields: Sequence[FieldSpec],
                  reads: Mapping[int, dict[str, list[ValueRead]]]) -> None:
@@ -227,7 +228,7 @@ class _Reader:
         if req is None or self.reread is None:
             return None
         try:
-            text, score = self.reread(req.image, req.bbox, req.whitelist, req.psm)
+            text, score = self.reread(req.image, req.bbox, req.whitelist, req.psm, req.lang)
         except (SohoaError, KeyError, ValueError, cv2.error) as e:
             log.warning("page %d: crop re-read of %s failed: %s", page.index, field.name, e)
             return None
@@ -254,6 +255,11 @@ class _Reader:
             if cands:
                 out.append(max(cands, key=lambda c: c.rank()))
         return out
+
+
+def _crop_lang(field: FieldSpec) -> str:
+    """The languages a field's box is re-read in: its spec's, else English (whitelisted identifiers)."""
+    return field.crop_lang or "eng"
 
 
 def _settle(own: Candidate, crop: Candidate) -> Candidate:

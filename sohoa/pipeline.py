@@ -29,7 +29,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from sohoa.context import StageContext
-from sohoa.errors import InputRejected, SohoaError
+from sohoa.errors import InputRejected, SohoaError, StorageError
 from sohoa.model import Dossier, DossierStatus, FieldValue, Page, PageWork
 from sohoa.scratch import scratch_dir
 from sohoa.settings import Settings
@@ -163,21 +163,13 @@ class StoredImages(Mapping[int, np.ndarray]):
 
 @dataclass(frozen=True)
 class CropReader:
-    """Re-reads one field's box for the extractors (``ocr.tesseract.read_crop``).
+    """Re-reads field boxes for the extractors (``ocr.tesseract.read_crop``), in the
+    languages each request names (the field spec's ``crop_lang``)."""
 
-    Identifiers (a character whitelist) are read in English. Free text (names,
-    addresses) is re-read only when ``languages`` names ``vie``; the pipeline keeps
-    the default, English only, because the confidence model was fitted without
-    Vietnamese re-reads: with them, ``sohoa eval`` on 10 held-out dossiers read more
-    names right (30% vs 18%) but auto-accepted wrong ones (precision 97.8%).
-    """
-
-    languages: str = "eng"
-
-    def __call__(self, image: np.ndarray, bbox: Any, whitelist: str | None, psm: int) -> tuple[str, float]:
+    def __call__(self, image: np.ndarray, bbox: Any, whitelist: str | None, psm: int,
+                 lang: str = "eng") -> tuple[str, float]:
         from ocr.tesseract import read_crop
 
-        lang = "eng" if whitelist else self.languages
         return read_crop(image, bbox, lang=lang, whitelist=whitelist, psm=psm)
 
     def many(self, requests: Sequence[Any]) -> list[tuple[str, float]]:
@@ -186,7 +178,7 @@ class CropReader:
 
         groups: dict[tuple[str, str | None, int], list[int]] = {}
         for i, r in enumerate(requests):
-            groups.setdefault(("eng" if r.whitelist else self.languages, r.whitelist, r.psm), []).append(i)
+            groups.setdefault((r.lang, r.whitelist, r.psm), []).append(i)
         answers: list[tuple[str, float]] = [("", 0.0)] * len(requests)
         for (lang, whitelist, psm), members in groups.items():
             boxes = [(requests[i].image, requests[i].bbox) for i in members]
@@ -443,7 +435,12 @@ class Pipeline:
             return store_page_outputs(run_page_stages(work, ctx), self.store)
         # raw pixels, not PNG: compressing a noisy scan costs ~0.1 s a page here and inflating it as much there
         raster = self._scratch / f"{work.page.dossier_id}-{work.page.index:04d}_ingest.npy"
-        np.save(raster, work.image, allow_pickle=False)
+        try:
+            np.save(raster, work.image, allow_pickle=False)
+        except OSError as e:  # scratch space full or gone: this dossier fails, the batch goes on
+            raster.unlink(missing_ok=True)
+            raise StorageError(f"page {work.page.index}: cannot write scratch raster ({e.strerror})",
+                               path=str(raster)) from e
         return self._executor.submit(process_page, PageJob(work.page, raster, ctx))
 
     def _call(self, fn: Callable[..., Any], *args: Any) -> Any:

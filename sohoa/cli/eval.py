@@ -12,6 +12,7 @@ the run and writes it (do that on seeds the evaluation never uses).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -33,10 +34,12 @@ from ingest.stage import load_dossier
 from sohoa.context import StageContext
 from sohoa.doctypes import load_doctype
 from sohoa.errors import SohoaError, UsageError
+from sohoa.model import Page
 from sohoa.pipeline import CropReader, StoredImages, die_with_parent, run_page_stages, store_page_outputs
 from sohoa.samples.truth import DossierTruth
 from sohoa.scratch import scratch_dir
 from sohoa.settings import get_settings
+from storage.keys import dossier_key
 from storage.objectstore import LocalObjectStore
 
 log = logging.getLogger(__name__)
@@ -53,13 +56,25 @@ def run_dossier(path: Path, store: Any) -> tuple[list[Any], Any]:
     return pages, StoredImages(store, pages)
 
 
-def _score_one(folder: Path, truth_file: Path, scratch: Path) -> tuple[list[Any], list[Any]]:
+def _read_pages(folder: Path, truth: DossierTruth, store: LocalObjectStore, reuse: bool) -> tuple[list[Any], Any]:
+    """The dossier's read pages: from an earlier run kept in ``store`` when ``reuse``, else read now
+    (and, when ``reuse``, kept there for the next run)."""
+    kept = dossier_key(truth.dossier_id, "eval-pages.json")
+    if reuse and store.exists(kept):
+        pages = [Page.model_validate(p) for p in json.loads(store.get_bytes(kept))]
+        return pages, StoredImages(store, pages)
+    pages, images = run_dossier(folder / truth.source, store)
+    if reuse:
+        store.put_bytes(kept, json.dumps([p.model_dump(mode="json") for p in pages]).encode("utf-8"))
+    return pages, images
+
+
+def _score_one(folder: Path, truth_file: Path, scratch: Path, reuse: bool = False) -> tuple[list[Any], list[Any]]:
     """Read, extract and score one dossier (runs in a worker process when ``--workers`` > 1)."""
     spec = load_doctype("vehicle_registration")
     truth = DossierTruth.model_validate_json(truth_file.read_text(encoding="utf-8"))
-    store = LocalObjectStore(scratch)
     try:
-        pages, images = run_dossier(folder / truth.source, store)
+        pages, images = _read_pages(folder, truth, LocalObjectStore(scratch), reuse)
     except SohoaError as e:
         log.warning("%s: %s", truth.source, e)
         pages, images = [], {}
@@ -70,26 +85,30 @@ def _score_one(folder: Path, truth_file: Path, scratch: Path) -> tuple[list[Any]
 
 
 def evaluate_dir(folder: Path, limit: int | None, progress: bool,
-                 workers: int = 1) -> tuple[list[Any], list[Any]]:
+                 workers: int = 1, keep_pages: Path | None = None) -> tuple[list[Any], list[Any]]:
     """Run and score every dossier with a truth file, ``workers`` dossiers at a time; (outcomes, calibration rows).
 
     Results are gathered in the truth files' order, whatever order the workers finish in.
+    With ``keep_pages``, read pages are kept in that folder and reused by the next run
+    (extraction changes are then scored without reading the scans again).
     """
     truths = sorted(folder.glob("*.truth.json"))[:limit]
     if not truths:
         raise UsageError(f"no *.truth.json in {folder} (write some with: sohoa samples {folder})")
     outcomes: list[Any] = []
     rows: list[Any] = []
-    with scratch_dir("eval") as scratch:
+    with contextlib.ExitStack() as stack:
+        scratch = Path(keep_pages) if keep_pages else Path(stack.enter_context(scratch_dir("eval")))
+        reuse = keep_pages is not None
         if workers <= 1:
-            results: Iterable[tuple[list[Any], list[Any]]] = (_score_one(folder, t, Path(scratch)) for t in truths)
+            results: Iterable[tuple[list[Any], list[Any]]] = (_score_one(folder, t, scratch, reuse) for t in truths)
             for o, r in tqdm(results, total=len(truths), disable=not progress, unit="dossier"):
                 outcomes += o
                 rows += r
             return outcomes, rows
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
                                  initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-            futures = [pool.submit(_score_one, folder, t, Path(scratch)) for t in truths]
+            futures = [pool.submit(_score_one, folder, t, scratch, reuse) for t in truths]
             for fut in tqdm(futures, disable=not progress, unit="dossier"):
                 o, r = fut.result()
                 outcomes += o
@@ -106,16 +125,19 @@ def evaluate_dir(folder: Path, limit: int | None, progress: bool,
               help="Fit the confidence model on this run and write it here (use training seeds only).")
 @click.option("--outcomes", "outcomes_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write one JSON line per dossier field: right, sent to review, confidence, evidence.")
+@click.option("--keep-pages", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep the read pages in this folder and reuse them on the next run "
+                   "(to score extraction changes without reading the scans again).")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show a progress bar.")
 @click.option("--workers", type=click.IntRange(min=0, max=256), default=None,
               help="Dossiers read at once (0 = one per core). Default: the settings' workers.")
 def eval_cmd(folder: Path, limit: int | None, json_out: Path | None, fit_out: Path | None,
-             outcomes_out: Path | None, progress: bool, workers: int | None) -> None:
+             outcomes_out: Path | None, keep_pages: Path | None, progress: bool, workers: int | None) -> None:
     """Run the pipeline over FOLDER (written by `sohoa samples`) and print accuracy, automation,
     precision of auto-accepted fields and wrong values caught by review, per field and overall."""
 
     n = get_settings().workers if workers is None else workers
-    outcomes, rows = evaluate_dir(folder, limit, progress, n or os.cpu_count() or 1)
+    outcomes, rows = evaluate_dir(folder, limit, progress, n or os.cpu_count() or 1, keep_pages)
     click.echo(report(outcomes))
     if json_out is not None:
         json_out.write_text(json.dumps(as_dict(outcomes), indent=1) + "\n", encoding="utf-8")

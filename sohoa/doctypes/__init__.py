@@ -49,6 +49,10 @@ class FieldSpec(Frozen):
     page_labels: dict[str, tuple[NFCStr, ...]] = Field(default_factory=dict)
     normalizer: str
     whitelist: str | None = None
+    crop_lang: str | None = Field(
+        default=None, pattern=r"^[a-z_]+(\+[a-z_]+)*$",
+        description="Tesseract languages to re-read the field's box in (identifiers with a whitelist: eng; "
+                    "free text is re-read only when this is set)")
     psm: int = Field(default=7, ge=3, le=13)
     identifier: bool = False
     multiline: bool = False

@@ -162,10 +162,11 @@ class RecordingReader:
 
     def __init__(self, answers: dict[str, str]) -> None:
         self.answers = answers
-        self.calls: list[tuple[tuple[int, ...], str | None, int]] = []
+        self.calls: list[tuple[tuple[int, ...], str | None, int, str]] = []
 
-    def __call__(self, image: np.ndarray, bbox: BBox, whitelist: str | None, psm: int) -> tuple[str, float]:
-        self.calls.append((image.shape, whitelist, psm))
+    def __call__(self, image: np.ndarray, bbox: BBox, whitelist: str | None, psm: int,
+                 lang: str = "eng") -> tuple[str, float]:
+        self.calls.append((image.shape, whitelist, psm, lang))
         for key, text in self.answers.items():
             if whitelist and key in whitelist:
                 return text, 0.97
@@ -177,14 +178,19 @@ def test_crop_reread_agreement_and_whitelists(spec: DocTypeSpec) -> None:
     image = np.full((3508, 2480), 255, np.uint8)
     reader = RecordingReader({"Đ": "29-B1 123.45"})  # only the plate's whitelist holds Đ
     fields = extract_record(pages, spec=spec, reread=reader, images={1: image})
-    assert reader.calls and all(w is not None for _, w, _ in reader.calls)  # no free text re-read in English
+    assert reader.calls
+    # identifiers are re-read whitelisted in English, free text only in the language its spec names
+    assert all(lang == "eng" for _, w, _, lang in reader.calls if w is not None)
+    assert all(lang == "vie" for _, w, _, lang in reader.calls if w is None)
+    assert {f.name for f in spec.fields.values() if f.whitelist is None and f.crop_lang is None} == {"owner_address"}
     assert fields["plate_number"].value == "29-B1 123.45"
     plain = extract_record(pages, spec=spec)
     assert fields["plate_number"].confidence >= plain["plate_number"].confidence
 
 
 def test_crop_reader_failure_is_not_fatal(spec: DocTypeSpec) -> None:
-    def crashing(image: np.ndarray, bbox: BBox, whitelist: str | None, psm: int) -> tuple[str, float]:
+    def crashing(image: np.ndarray, bbox: BBox, whitelist: str | None, psm: int,
+                 lang: str = "eng") -> tuple[str, float]:
         raise ToolError("tesseract crashed")
 
     pages = golden_pages("mau01")
@@ -208,7 +214,7 @@ class BatchingReader(RecordingReader):
         self.batches.append(len(requests))
         if self.poison is not None and any(self.poison(r) for r in requests):
             raise ToolError("tesseract crashed on the batch")
-        return [self(r.image, r.bbox, r.whitelist, r.psm) for r in requests]
+        return [self(r.image, r.bbox, r.whitelist, r.psm, r.lang) for r in requests]
 
 
 def test_crop_rereads_are_batched(spec: DocTypeSpec) -> None:

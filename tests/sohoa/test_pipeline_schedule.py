@@ -67,3 +67,28 @@ def test_a_failing_page_fails_its_dossier_only(tmp_path: Path, monkeypatch: pyte
     assert doomed not in records and len(records) == 3
     failed = next(o for o in result.outcomes if o.status == "failed")
     assert failed.reason is not None and "fake" in failed.reason
+
+
+def test_full_scratch_space_fails_its_dossier_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Scratch space that fills up while a dossier's pages are handed over fails that dossier with a
+    storage error naming the reason; the other dossiers are stored."""
+    import errno
+
+    import numpy as np
+
+    paths = make_dossiers(tmp_path / "in", 3)
+    doomed = dossier_id_for(sha256_file(paths[1]))
+    real_save = np.save
+
+    def save_or_fill_up(file: Path, arr: np.ndarray, allow_pickle: bool = False) -> None:
+        if Path(file).name.startswith(doomed):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real_save(file, arr, allow_pickle=allow_pickle)
+
+    monkeypatch.setattr(pipeline.np, "save", save_or_fill_up)
+    result, records = _run(tmp_path / "in", tmp_path / "data", workers=2, window=1)
+    statuses = {Path(o.source).name: o.status for o in result.outcomes}
+    assert statuses == {paths[0].name: "processed", paths[1].name: "failed", paths[2].name: "processed"}
+    failed = next(o for o in result.outcomes if o.status == "failed")
+    assert failed.reason is not None and "No space left" in failed.reason
+    assert doomed not in records and len(records) == 2
