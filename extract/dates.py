@@ -20,10 +20,19 @@ MIN_YEAR, MAX_YEAR = 1900, 2100
 _WORDS = re.compile(r"\b(ngay|thang|nam|sinh|date|of|birth)\b")
 
 
+#: ``dd?mm?yyyy`` in ten characters: whatever stands at the two separator places is a separator
+#: ("22104/2023", "22!04I2023": the slash read as 1, !, I); no date has ten digits
+_TEN = re.compile(r"^(\S{2})\S(\S{2})\S(\S{4})$")
+
+
 def _parts(raw: str) -> tuple[list[str], int] | None:
     text = _WORDS.sub(" ", fold(raw))
-    parts: list[str] = []
+    compact = "".join(text.split())
     corrections = 0
+    if (m := _TEN.match(compact)) and not re.search(r"[/\-.]", m.group(1) + m.group(2) + m.group(3)):
+        corrections = sum(compact[i] not in "/-." for i in (2, 5))
+        text = "/".join(m.groups())
+    parts: list[str] = []
     for piece in re.split(r"[\s/\-.,:]+", text):
         token = upper_compact(piece)
         if not token:
@@ -53,7 +62,7 @@ def normalize(raw: str, *, year_only_ok: bool = False) -> Checked:
     if got is None or not got[0]:
         return reject("no date read")
     parts, corrections = got
-    reasons = (f"date: {corrections} character(s) read as digits",) if corrections else ()
+    reasons = (f"date: {corrections} character(s) read as digits or separators",) if corrections else ()
     if year_only_ok and len(parts) == 1 and len(parts[0]) == 4:
         year = int(parts[0])
         if MIN_YEAR <= year <= MAX_YEAR:

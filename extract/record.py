@@ -143,7 +143,7 @@ class _Reader:
             if rubbing is not None:
                 return rubbing
         box = value_box(image, read.region, h, below=read.below) or read.region
-        if field.whitelist is not None and field.identifier:
+        if field.whitelist is not None and (field.identifier if field.erase_dots is None else field.erase_dots):
             clean = without_dots(image, box, h)
             full = BBox(x0=0, y0=0, x1=max(1, clean.shape[1]), y1=max(1, clean.shape[0]))
             return CropRequest(clean, full, field.whitelist, field.psm, box, _crop_lang(field))

@@ -53,6 +53,9 @@ class FieldSpec(Frozen):
         default=None, pattern=r"^[a-z_]+(\+[a-z_]+)*$",
         description="Tesseract languages to re-read the field's box in (identifiers with a whitelist: eng; "
                     "free text is re-read only when this is set)")
+    erase_dots: bool | None = Field(
+        default=None, description="erase dotted leaders and specks before a crop re-read (default: identifiers "
+                                  "only; a speck may be a decimal point or the dot under a Vietnamese vowel)")
     psm: int = Field(default=7, ge=3, le=13)
     identifier: bool = False
     multiline: bool = False
