@@ -64,7 +64,8 @@ def province_of(address: str) -> Province | None:
 
 
 #: the kind words that open an administrative unit's name ("Xã Kim Hy", "Thành phố Huế")
-KINDS = frozenset(unit_key(k) for k in ("Xã", "Phường", "Thị trấn", "Huyện", "Quận", "Thị xã", "Thành phố", "Tỉnh"))
+KINDS = frozenset(unit_key(k) for k in ("Xã", "Phường", "Thị trấn", "Huyện", "Quận", "Thị xã", "Thành phố", "Tỉnh",
+                                        "TP"))
 #: a leftover after the province that is OCR noise, not a word of the address ("h", "ˆ", "‹ về")
 _NOISE_WORD = 3
 
@@ -79,9 +80,10 @@ def _known(words: list[str], last: bool = True) -> bool:
     k = unit_key(" ".join(words))
     if not k:
         return False
+    province = _key(" ".join(words))  # without "Tỉnh", "Thành phố", "TP"
     if _opens_with_kind(words):
-        return k in unit_names() or any(k == pk for pk, _ in _PROVINCE_KEYS)
-    return last and len(words) >= 2 and any(k == pk for pk, _ in _PROVINCE_KEYS)
+        return k in unit_names() or any(province == pk for pk, _ in _PROVINCE_KEYS)
+    return last and len(words) >= 2 and any(province == pk for pk, _ in _PROVINCE_KEYS)
 
 
 def _units(words: list[str], last: bool) -> list[str] | None:
@@ -114,14 +116,24 @@ def _split_part(part: str, last: bool) -> list[str]:
     return [part]
 
 
+def _trimmed(words: list[str]) -> list[str]:
+    """``words`` without the tokens at their end that hold no letter or digit ("‹", "ˆ")."""
+    while len(words) > 1 and not any(c.isalnum() for c in words[-1]):
+        words = words[:-1]
+    return words
+
+
 def _without_trailing_noise(parts: list[str]) -> list[str]:
-    """Parts with up to two short tokens after a last part that names a unit dropped ("…Hà Nội h")."""
-    last = parts[-1].split()
-    for cut in (1, 2):
-        rest, noise = last[:-cut], last[-cut:]
-        if len(rest) >= 2 and all(len(w) <= _NOISE_WORD for w in noise) and _known(rest):
-            return [*parts[:-1], " ".join(rest)]
-    return parts
+    """Parts with the noise after a last part that names a unit dropped ("…Hà Nội h", "…An Giang ‹ về"):
+    tokens without a letter or digit, then up to two short words, only if the part is not a unit as read."""
+    last = _trimmed(parts[-1].split())
+    if not _known(last):
+        for cut in (1, 2):
+            rest, noise = _trimmed(last[:-cut]), last[-cut:]
+            if len(rest) >= 2 and all(len(w) <= _NOISE_WORD for w in noise) and _known(rest):
+                last = rest
+                break
+    return [*parts[:-1], " ".join(last)]
 
 
 def split_units(address: str) -> str:

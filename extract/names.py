@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from extract.checked import Checked, reject
+from sohoa.domain.names import is_name_syllable
 from sohoa.domain.text import fold
 
 log = logging.getLogger(__name__)
@@ -23,11 +24,11 @@ _SURNAME_BY_FOLD: dict[str, str] = {}
 for _s in _SURNAME_TEXT.split():
     _SURNAME_BY_FOLD[fold(_s)] = "" if fold(_s) in _SURNAME_BY_FOLD else _s.upper()
 #: name syllables that are never written without their marks ("NGUYEN" is always "NGUYỄN"):
-#: read bare, the OCR lost the diacritics
+#: read bare, the OCR lost the diacritics ("DUNG", "LY", "HAI" and "NHUNG" are names as they stand)
 _MARKED_TEXT = (
-    "NGUYEN TRAN LE PHAM HOANG HUYNH VU VO DANG BUI DO HO NGO DUONG LY DAO VAN THI DUC TUAN THANG HUNG "
-    "DUNG CUONG THUY XUAN HUONG LUONG TRUONG QUYNH THAO HIEU HIEP NGOC YEN DIEP TIEN KIEN LIEN DINH "
-    "THE TRONG QUOC VIET HAI HIEN HUYEN NHUNG PHUONG DIEU TRUC DAT PHUC LOC THO TRI NGHIA HAU"
+    "NGUYEN TRAN LE PHAM HOANG HUYNH VU VO DANG BUI DO HO NGO DUONG DAO VAN THI DUC TUAN THANG HUNG "
+    "CUONG THUY XUAN HUONG LUONG TRUONG QUYNH THAO HIEU HIEP NGOC YEN DIEP TIEN KIEN LIEN DINH "
+    "THE TRONG QUOC VIET HIEN HUYEN PHUONG DIEU TRUC DAT PHUC LOC THO TRI NGHIA HAU"
 )
 ALWAYS_MARKED = frozenset(_MARKED_TEXT.split())
 
@@ -56,6 +57,8 @@ def normalize(raw: str) -> Checked:
     bare = [w for w in words if w in ALWAYS_MARKED]
     if bare:
         reasons.append("name: diacritics probably lost in reading")
+    elif not all(is_name_syllable(w) for w in words):
+        reasons.append("name: a word outside the common name syllables (a mark may be misread)")
     doubt = had_digits or len(words) > 7 or bool(bare)
     return Checked(value, tuple(reasons), corrections=corrections, doubt=doubt)
 
@@ -73,12 +76,14 @@ def marks(word: str) -> int:
     return sum(1 for c in decomposed if unicodedata.combining(c)) + sum(c in "đĐ" for c in word)
 
 
-def richest(spellings: Sequence[str]) -> str:
+def richest(spellings: Sequence[str], known: Callable[[str], bool] | None = None) -> str:
     """Of spellings with the same letters, word by word the one most pages read, then the most marked.
 
     Tesseract drops Vietnamese marks more often than it invents them, so where pages
-    split evenly on a word, the fuller marks win. A spelling cut short (an address
-    wrapped on a card) votes on the words it has; the longest gives the word count.
+    split evenly on a word, the fuller marks win. With ``known`` (the name syllables), a
+    spelling it knows beats one it does not, whatever the votes: "HÃNG" read twice is
+    still a misread "HẰNG". A spelling cut short (an address wrapped on a card) votes on
+    the words it has; the longest gives the word count.
     """
     split = [s.split() for s in spellings]
     if not split:
@@ -87,7 +92,7 @@ def richest(spellings: Sequence[str]) -> str:
     out = []
     for i, own in enumerate(longest):
         column = [words[i].rstrip(_TRAILING) for words in split if len(words) > i]
-        best = max(dict.fromkeys(column), key=lambda w: (column.count(w), marks(w)))
+        best = max(dict.fromkeys(column), key=lambda w: (bool(known and known(w)), column.count(w), marks(w)))
         out.append(best + own[len(own.rstrip(_TRAILING)):])  # the longest spelling's comma stays
     return " ".join(out)
 

@@ -243,7 +243,8 @@ class _Reader:
         if crop is None or crop.value is None:
             return own
         if own.value is not None and _same(field.name, own.value, crop.value):
-            return replace(own, crop_agree=True, ocr=max(own.ocr, crop.ocr))
+            kept = crop if crop.checked.ok and not own.checked.ok else own  # "FRLCS1…" on the page, the VIN in the crop
+            return replace(kept, crop_agree=True, ocr=max(own.ocr, crop.ocr))
         return replace(_settle(own, crop), crop_disagree=own.value is not None)
 
     def candidates(self, pages: Sequence[Page], field: FieldSpec,
@@ -265,11 +266,15 @@ def _crop_lang(field: FieldSpec) -> str:
 def _settle(own: Candidate, crop: Candidate) -> Candidate:
     """Of a page reading and a crop re-read that disagree, the one to keep.
 
-    A valid reading over a doubted one; a reading that saw what the other only had from
-    its grammar; else the crop unless clearly less confident.
+    A valid reading over a doubted one; of two doubted ones, the one with fewer doubts
+    (a 17-character VIN whose check digit fails over an 18-character read); a reading
+    that saw what the other only had from its grammar; else the crop unless clearly
+    less confident.
     """
     if own.checked.ok != crop.checked.ok:
         return own if own.checked.ok else crop
+    if not own.checked.ok and len(own.checked.reasons) != len(crop.checked.reasons):
+        return own if len(own.checked.reasons) < len(crop.checked.reasons) else crop  # both doubted: fewer doubts
     if _read_where_guessed(own, crop):
         return crop
     if _read_where_guessed(crop, own):

@@ -42,10 +42,6 @@ def test_two_noise_tokens_after_a_bare_province_are_dropped_by_normalize() -> No
     assert normalize("Xã Mỹ Hòa, Tỉnh An Giang ‹ về").value == "Xã Mỹ Hòa, Tỉnh An Giang"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "split_units leaves the '‹' of '‹ về': _without_trailing_noise tries cutting one token first and "
-    "accepts 'An Giang ‹' as a known unit because unit_key ignores punctuation; normalize only hides "
-    "it because restore() respells the part (and counts a spurious correction)"))
 def test_split_units_drops_both_noise_tokens_after_the_province() -> None:
     assert split_units("Xã Vĩnh Gia, An Giang ‹ về") == "Xã Vĩnh Gia, An Giang"
 
@@ -71,19 +67,11 @@ def test_a_street_named_nguyen_hue_is_not_cut_as_hue() -> None:
     assert split_units("Số 12 Nguyễn Huệ, Thành phố Huế") == "Số 12 Nguyễn Huệ, Thành phố Huế"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "an address ending in a unit (no province) loses the unit's last short word: _without_trailing_noise "
-    "drops up to two tokens of <= 3 letters whenever the rest is also a known unit name "
-    "('Phường Láng Hạ' -> 'Phường Láng', 'Xã Tự Do' -> 'Xã Tự', then restored to 'Xã Tư'); "
-    "385 of 8,397 gazetteer names are cut this way"))
 @pytest.mark.parametrize("unit", ["Phường Láng Hạ", "Xã Tự Do", "Xã Ba Vì", "Thị trấn Chợ Rã"])
 def test_a_last_unit_with_a_short_last_word_is_kept_whole(unit: str) -> None:
     assert split_units(f"Thôn 1, {unit}") == f"Thôn 1, {unit}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "'TP' (the printed abbreviation of 'Thành phố') is not a kind word in address.KINDS, so "
-    "_split_part splits it off as a head: 'TP Hồ Chí Minh' -> 'TP, Hồ Chí Minh'"))
 @pytest.mark.parametrize("city", ["TP Hồ Chí Minh", "TP Hà Nội", "TP. Hồ Chí Minh"])
 def test_the_abbreviation_tp_is_not_split_from_its_city(city: str) -> None:
     assert split_units(f"Số 1, Phường Bến Nghé, {city}") == f"Số 1, Phường Bến Nghé, {city}"
@@ -142,10 +130,6 @@ _WORDS = st.sampled_from(["Xã", "Phường", "Thành", "phố", "Hà", "Nội",
                           "về", ",", "Số", "12", "Tỉnh", "Lâm", "Đồng", "Nhôn", "Mai", "Thôn", "Nam", "6"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "split_units is not idempotent: 'Xã Vĩnh Gia, An Giang ‹ về' -> '…, An Giang ‹' -> '…, An Giang'; "
-    "'Thành Xã Thành Hà' -> 'Thành, Xã Thành Hà' -> 'Thành, Xã Thành' (noise is dropped before the "
-    "split, so a split that makes a new last part exposes it to a second noise cut)"))
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.text(), st.lists(_WORDS, max_size=10).map(" ".join)))
 @example("Xã Vĩnh Gia, An Giang ‹ về")

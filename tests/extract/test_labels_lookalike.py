@@ -46,10 +46,6 @@ def test_a_name_in_capitals_near_nguyen_quan_is_read_whole(spec: DocTypeSpec, na
     assert "Nguyên quán" not in _stop_hits(page, spec)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a name in title case is eaten by the stop label: 'Nguyễn Quang' is ratio 78.3 from 'nguyên quán' with "
-    "marks, over labels.STOP_WITH_MARKS (75), and is not all capitals, so _lookalike keeps the near match "
-    "and owner_name reads ''"))
 def test_a_name_in_title_case_near_nguyen_quan_is_read_whole(spec: DocTypeSpec) -> None:
     page = _page(["Họ và tên: Nguyễn Quang Trung"])
     assert _raws(page, spec, "owner_name") == ["Nguyễn Quang Trung"]
@@ -60,10 +56,6 @@ def test_a_title_case_name_with_other_marks_is_read_whole(spec: DocTypeSpec) -> 
     assert _raws(page, spec, "owner_name") == ["Nguyễn Xuân Vũ"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the street 'Số 12 Nguyễn Quang Bích' is cut to 'Số 12': the fuzzy stop-label match on 'Nguyễn Quang' "
-    "(score 99) survives _lookalike because fuzz.ratio('nguyên quán', 'nguyễn quang') = 78.3 >= "
-    "STOP_WITH_MARKS (75), contrary to the _lookalike docstring"))
 def test_a_street_named_nguyen_quang_is_not_cut(spec: DocTypeSpec) -> None:
     page = _page(["Địa chỉ: Số 12 Nguyễn Quang Bích, Phường Láng Hạ, Thành phố Hà Nội"])
     raws = _raws(page, spec, "owner_address")
@@ -90,10 +82,6 @@ def test_a_damaged_nguyen_quan_label_is_a_fuzzy_stop(spec: DocTypeSpec) -> None:
     assert "Nguyên quán" in _stop_hits(page, spec)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a stop label with a letter dropped mid-line is not found: fuzz.partial_ratio_alignment places the match "
-    "from the space before 'Ngyên' (dest_start 21), labels._part_at maps that space to the previous word 'an', "
-    "and the ends_fit check (ratio('nguyen', 'an') < 70) drops the match; the same label at a line's start is found"))
 def test_a_label_with_a_dropped_letter_stops_the_name(spec: DocTypeSpec) -> None:
     page = _page(["Họ và tên: TRẦN VĂN AN Ngyên quán: Hà Nam"])
     assert _raws(page, spec, "owner_name") == ["TRẦN VĂN AN"]
