@@ -2,7 +2,10 @@
 
 Evidence per field (``Evidence``): the OCR word confidence, whether the validator
 accepted the value, characters the grammar corrected, pages that agree or disagree,
-whether a whitelisted crop re-read agreed, failed cross-field checks. ``fit`` finds
+whether a whitelisted crop re-read agreed, failed cross-field checks, a rival reading
+as strong as the value (a contest the model weighs: on 350 training dossiers the value
+chosen in a contest was right often enough that forcing all of them to review cost
+2.7 % automation at the same precision). ``fit`` finds
 the weights by regularized logistic regression (Newton steps, numpy only) on
 (evidence, value-was-right) pairs; the weights live in ``calibration.json`` beside
 this module, so the confidence is the estimated probability that the value is right.
@@ -43,12 +46,12 @@ class Evidence:
     cross_soft: int = 0
     expected_pages: int = 1
     strong: bool = False  # a check that rarely passes by chance: VIN check digit, CCCD against birth year
-    contested: bool = False  # a rival reading as strong as the value (sends it to review; not a feature)
+    contested: bool = False  # a rival reading as well supported and nearly as confident as the value
     marks_disputed: bool = False  # pages agree on the letters of a name or address, not on all its marks
 
 
 FEATURES = ("bias", "ocr", "valid", "corrected", "soft_doubts", "agree", "disagree", "rival", "crop_agree",
-            "crop_disagree", "cross_hard", "cross_soft", "single_source", "strong", "marks_disputed")
+            "crop_disagree", "cross_hard", "cross_soft", "single_source", "strong", "marks_disputed", "contested")
 
 
 def vector(e: Evidence) -> np.ndarray:
@@ -57,7 +60,7 @@ def vector(e: Evidence) -> np.ndarray:
         1.0, e.ocr, float(e.valid), float(e.corrections > 0), min(e.soft_doubts, 2), min(e.agree, 3),
         min(e.disagree, 3), e.rival, float(e.crop_agree), float(e.crop_disagree), min(e.cross_hard, 2),
         min(e.cross_soft, 2), float(e.expected_pages > 1 and e.agree == 0), float(e.strong),
-        float(e.marks_disputed),
+        float(e.marks_disputed), float(e.contested),
     ])
 
 
@@ -79,7 +82,7 @@ class Calibration:
 
 #: used until a calibration has been fitted: plausible signs and sizes, not measured
 DEFAULT = Calibration(
-    weights=(-3.0, 3.0, 3.0, -0.7, -1.0, 1.2, -1.0, -1.5, 1.2, -1.0, -2.5, -0.7, -0.3, 1.0, -1.0),
+    weights=(-3.0, 3.0, 3.0, -0.7, -1.0, 1.2, -1.0, -1.5, 1.2, -1.0, -2.5, -0.7, -0.3, 1.0, -1.0, -1.5),
     field_bias={},
 )
 

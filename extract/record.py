@@ -505,8 +505,9 @@ def _field_value(field: FieldSpec, rec: Reconciled, failures: Sequence[CheckFail
 
 
 def forced_review(ev: conf_mod.Evidence) -> bool:
-    """Review whatever the confidence: a doubtful value, a failed hard cross-check, a contested reading."""
-    return not ev.valid or ev.cross_hard > 0 or ev.contested
+    """Review whatever the confidence: a doubtful value or a failed hard cross-check. (A contested
+    reading lowers the confidence through the calibrated model; both readings stay on the field.)"""
+    return not ev.valid or ev.cross_hard > 0
 
 
 Extracted = tuple[dict[str, FieldValue], dict[str, conf_mod.Evidence]]

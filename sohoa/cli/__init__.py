@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "samples": "sohoa.cli.samples:samples",
     "export": "sohoa.cli.export:export",
     "eval": "sohoa.cli.eval:eval_cmd",
+    "calibrate": "sohoa.cli.calibrate:calibrate",
     "electronic": "sohoa.cli.electronic:electronic",
     "report": "sohoa.cli.report:report",
     "serve": "sohoa.cli.serve:serve",
