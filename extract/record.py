@@ -428,6 +428,9 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
     longest = field in ("chassis_number", "owner_birth_date", "engine_number", "owner_address")
     fullest = max(best, key=lambda c: (is_valid_vin(c.value or ""), len(c.value or ""), c.rank()))
     chosen = fullest if longest else best[0]
+    if field in _AS_WRITTEN and (chosen.value or "").isupper():
+        # the certificate prints "ĐEN", the form "Đen": the value is as written on the form
+        chosen = next((c for c in best if not (c.value or "").isupper()), chosen)
     if field in _MARKED_TEXT and len(best) > 1:
         merged = richest([c.value or "" for c in best])
         if merged != chosen.value:
@@ -444,6 +447,9 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
 #: one more page). An engine number's shape says little (4JH1049623 looks like a lost hyphen but is
 #: Isuzu's shape): two pages agreeing on a doubted shape beat one odd reading of a plain shape.
 _OK_WEIGHT: dict[str, float] = {"engine_number": 0.5}
+
+#: free text kept as written in sentence case, where one page prints it in capitals
+_AS_WRITTEN = ("color", "vehicle_type")
 
 #: free text whose pages are merged word by word, keeping the fullest diacritics
 _MARKED_TEXT = ("owner_name", "owner_address")

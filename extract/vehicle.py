@@ -88,7 +88,11 @@ def normalize_colour(raw: str) -> Checked:
     """The colour as printed (``Đỏ - Đen``), each word snapped to the colour vocabulary."""
     text = _tidy(raw)
     words = re.findall(r"\w+|-", text)
-    if not any(w != "-" for w in words):
+    while words and words[0] == "-":  # a leader's dash before the colour
+        words = words[1:]
+    while words and words[-1] == "-":
+        words = words[:-1]
+    if not words:
         return reject("colour: nothing read")
     out: list[str] = []
     unknown = 0
@@ -102,6 +106,10 @@ def normalize_colour(raw: str) -> Checked:
             out.append(w)
         else:
             out.append(hit.upper() if w.isupper() and len(w) > 1 else (hit.lower() if w.islower() else hit))
+    if out[0].islower():  # a colour is written with a capital ("trắng Đen" is "Trắng Đen" misread)
+        out[0] = out[0][:1].upper() + out[0][1:]
+    if len(out) == 1 and out[0].isupper():  # one colour in capitals (the certificate's "ĐEN") is "Đen"
+        out[0] = out[0].capitalize()
     value = " ".join(out)
     if unknown:
         return Checked(value, ("colour: word not in the colour list",), doubt=True)
