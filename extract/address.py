@@ -9,6 +9,7 @@ import unicodedata
 from extract.checked import Checked, reject
 from extract.gazetteer import key as unit_key
 from extract.gazetteer import restore, unit_names
+from extract.syllable import ill_formed
 from sohoa.domain.provinces import PROVINCES, Province
 from sohoa.domain.text import fold
 
@@ -47,6 +48,8 @@ def normalize(raw: str) -> Checked:
     reasons: list[str] = [f"address: {changed} unit name(s) spelled as in the official list"] if changed else []
     if province_of(text) is None:
         reasons.append("address: no province named")
+    if ill_formed(text.split(",")[0]):  # the street or hamlet: unit names are checked against the gazetteer
+        reasons.append("address: a word of the street or hamlet is not a Vietnamese syllable (a mark may be misread)")
     return Checked(text, tuple(reasons), corrections=changed, doubt=province_of(text) is None)
 
 

@@ -1,0 +1,55 @@
+"""Models and colours canonicalized against their vocabularies, as written on the form."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.vehicle import MODELS, normalize_colour, normalize_model
+
+
+@pytest.mark.parametrize(("read", "model"), [("TNNOVA", "INNOVA"), ("SH1251", "SH125I"), ("PUTURE", "FUTURE"),
+                                             ("3ANUS", "JANUS"), ("vision", "VISION")])
+def test_a_model_one_letter_off_one_known_model_takes_its_spelling(read: str, model: str) -> None:
+    got = normalize_model(read)
+    assert got.value == model and not got.doubt
+    assert got.corrections == (read.upper() != model)
+
+
+def test_a_known_model_is_kept_and_an_unknown_one_is_a_soft_doubt() -> None:
+    assert normalize_model("AIR BLADE").reasons == ()
+    assert normalize_model("CX-8").value == "CX-8"  # one letter from CX-5, but listed itself
+    unknown = normalize_model("NEWMODEL X")
+    assert unknown.value == "NEWMODEL X" and not unknown.doubt
+    assert unknown.reasons == ("model: not a known model name",)
+    assert all(m == m.upper() and "  " not in m for m in MODELS)
+
+
+@pytest.mark.parametrize(("read", "colour"), [
+    ("- Đỏ - Đen", "Đỏ - Đen"),    # a leader's dash before the colour
+    ("Cam - Đen -", "Cam - Đen"),
+    ("trắng Đen", "Trắng Đen"),    # a first word read in lower case
+    ("ĐEN", "Đen"),                # one colour printed in capitals on the certificate
+    ("Đỏ đen", "Đỏ đen"),          # as written otherwise
+    ("ĐỎ - ĐEN", "ĐỎ - ĐEN"),      # several colours in capitals: which case the form used is unknown
+])
+def test_colours_are_written_as_on_the_form(read: str, colour: str) -> None:
+    assert normalize_colour(read).value == colour
+
+
+def test_a_word_that_is_no_colour_is_doubted() -> None:
+    got = normalize_colour("Đỏ Xyz")
+    assert got.doubt and got.reasons == ("colour: word not in the colour list",)
+
+
+def test_pages_agreeing_on_a_colour_keep_the_forms_case() -> None:
+    from extract.checked import Checked
+    from extract.record import Candidate, reconcile
+
+    def cand(page: int, value: str, ocr: float) -> Candidate:
+        return Candidate("color", page, value, Checked(value), None, ocr, "page")
+
+    # the certificate (capitals) reads more confidently than the form, yet the form's spelling is the value
+    rec = reconcile("color", [cand(2, "ĐỎ - ĐEN", 0.97), cand(1, "Đỏ - Đen", 0.80)])
+    assert rec.chosen is not None and rec.chosen.value == "Đỏ - Đen" and rec.agree == 1
+    alone = reconcile("color", [cand(2, "ĐỎ - ĐEN", 0.97)])
+    assert alone.chosen is not None and alone.chosen.value == "ĐỎ - ĐEN"
