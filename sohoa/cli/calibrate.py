@@ -12,6 +12,7 @@ import dataclasses
 import json
 import logging
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -22,7 +23,16 @@ from sohoa.errors import UsageError
 
 log = logging.getLogger(__name__)
 
-_EVIDENCE = {f.name for f in dataclasses.fields(Evidence)}
+_EVIDENCE = {f.name: str(f.type) for f in dataclasses.fields(Evidence)}
+_JSON_TYPES: dict[str, tuple[type, ...]] = {"bool": (bool,), "int": (int,), "float": (int, float), "str": (str,)}
+
+
+def _typed(name: str, value: Any) -> Any:
+    """``value`` if JSON gave it the type the evidence field has (no bool for a number, no string for either)."""
+    kinds = _JSON_TYPES[_EVIDENCE[name]]
+    if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
+        raise TypeError(f"evidence {name}: {type(value).__name__}, not {_EVIDENCE[name]}")
+    return value
 
 
 def read_rows(paths: tuple[Path, ...]) -> list[Row]:
@@ -32,10 +42,13 @@ def read_rows(paths: tuple[Path, ...]) -> list[Row]:
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
             try:
                 raw = json.loads(line)
-                ev = Evidence(**{k: v for k, v in raw["evidence"].items() if k in _EVIDENCE})
-                rows.append(Row(str(raw["dossier"]), ev, bool(raw["right"])))
-            except (ValueError, KeyError, TypeError) as e:
-                raise UsageError(f"{path.name} line {n}: not an outcome line ({e})") from e
+                evidence = raw["evidence"]
+                if not isinstance(evidence, dict) or not isinstance(raw["right"], bool):
+                    raise TypeError("evidence must be an object and right true or false")
+                ev = Evidence(**{k: _typed(k, v) for k, v in evidence.items() if k in _EVIDENCE})
+                rows.append(Row(str(raw["dossier"]), ev, raw["right"]))
+            except (ValueError, KeyError, TypeError) as e:  # pydantic's ValidationError is a ValueError
+                raise UsageError(f"{path.name} line {n}: not an outcome line ({str(e)[:200]})") from e
     if not rows:
         raise UsageError("no outcome lines read")
     return rows
