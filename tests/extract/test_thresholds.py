@@ -8,7 +8,6 @@ high confidence in every tenth dossier. So only b needs a threshold above the fl
 
 from __future__ import annotations
 
-import random
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -18,27 +17,7 @@ from extract import confidence, thresholds
 from extract.confidence import Evidence
 from extract.record import forced_review
 from extract.thresholds import Row, choose, figures, out_of_fold
-
-FIELDS = ("a", "b", "c")
-
-
-def training_rows(dossiers: int = 60, seed: int = 7) -> list[Row]:
-    """Rows of the known structure described in the module docstring."""
-    rng = random.Random(seed)
-    rows = []
-    for d in range(dossiers):
-        for i, field in enumerate(FIELDS):
-            name = f"d{d:02}"
-            if field == "b" and d % 10 == 3:  # wrong, yet read as confidently as the right ones
-                ev = Evidence(field, True, rng.uniform(0.86, 0.9), True, agree=2, expected_pages=2)
-                rows.append(Row(name, ev, False))
-            elif (d + i) % 7 == 0:  # wrong, read badly
-                ev = Evidence(field, True, rng.uniform(0.3, 0.5), True, agree=0, expected_pages=2)
-                rows.append(Row(name, ev, False))
-            else:
-                ev = Evidence(field, True, rng.uniform(0.86, 1.0), True, agree=2, expected_pages=2)
-                rows.append(Row(name, ev, True))
-    return rows
+from tests.extract.threshold_rows import FIELDS, training_rows
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import random
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,29 +20,11 @@ from extract import confidence
 from extract.confidence import Evidence
 from extract.thresholds import Row, choose, out_of_fold
 from sohoa.cli import cli, main
+from tests.extract.threshold_rows import FIELDS, training_rows
 
-FIELDS = ("a", "b", "c")
 THRESHOLD = re.compile(r"^\[fields\.(\w+)\] review_threshold = (\d\.\d{3})$", re.MULTILINE)
 SUMMARY = re.compile(r"(\d+) field values of (\d+) dossiers; out of fold: "
                      r"automation (\d+\.\d)%, precision (\d+\.\d\d)%")
-
-
-def training_rows(dossiers: int = 60, seed: int = 7) -> list[Row]:
-    rng = random.Random(seed)
-    rows = []
-    for d in range(dossiers):
-        for i, field in enumerate(FIELDS):
-            name = f"d{d:02}"
-            if field == "b" and d % 10 == 3:
-                rows.append(Row(name, Evidence(field, True, rng.uniform(0.86, 0.9), True, agree=2,
-                                               expected_pages=2), False))
-            elif (d + i) % 7 == 0:
-                rows.append(Row(name, Evidence(field, True, rng.uniform(0.3, 0.5), True, agree=0,
-                                               expected_pages=2), False))
-            else:
-                rows.append(Row(name, Evidence(field, True, rng.uniform(0.86, 1.0), True, agree=2,
-                                               expected_pages=2), True))
-    return rows
 
 
 def outcome_line(r: Row) -> str:
