@@ -36,6 +36,7 @@ from extract.normalizers import normalize
 from extract.vin import same_vehicle
 from sohoa.doctypes import DocTypeSpec, FieldSpec
 from sohoa.domain.cccd import parse_cccd
+from sohoa.domain.names import is_name_syllable
 from sohoa.domain.plates import VehicleClass
 from sohoa.domain.text import fold
 from sohoa.domain.vin import is_valid_vin
@@ -432,7 +433,7 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
         # the certificate prints "ĐEN", the form "Đen": the value is as written on the form
         chosen = next((c for c in best if not (c.value or "").isupper()), chosen)
     if field in _MARKED_TEXT and len(best) > 1:
-        merged = richest([c.value or "" for c in best])
+        merged = richest([c.value or "" for c in best], is_name_syllable if field == "owner_name" else None)
         if merged != chosen.value:
             chosen = replace(chosen, checked=replace(chosen.checked, value=merged))
     rivals = [g for g in groups[1:] if any(c.checked.ok for c in g)]
