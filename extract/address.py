@@ -8,7 +8,7 @@ import unicodedata
 
 from extract.checked import Checked, reject
 from extract.gazetteer import key as unit_key
-from extract.gazetteer import restore, unit_names
+from extract.gazetteer import official_spellings, restore, unit_names
 from extract.syllable import ill_formed
 from sohoa.domain.provinces import PROVINCES, Province
 from sohoa.domain.text import fold
@@ -48,9 +48,19 @@ def normalize(raw: str) -> Checked:
     reasons: list[str] = [f"address: {changed} unit name(s) spelled as in the official list"] if changed else []
     if province_of(text) is None:
         reasons.append("address: no province named")
+    if _unlisted_unit(text):
+        reasons.append("address: a unit name is not spelled as any in the official lists")
     if ill_formed(text.split(",")[0]):  # the street or hamlet: unit names are checked against the gazetteer
         reasons.append("address: a word of the street or hamlet is not a Vietnamese syllable (a mark may be misread)")
     return Checked(text, tuple(reasons), corrections=changed, doubt=province_of(text) is None)
+
+
+def _unlisted_unit(address: str) -> bool:
+    """A part after the first that opens with a kind word ("Xã …") but is no official unit name as spelled."""
+    official = official_spellings()
+    parts = [p.strip() for p in address.split(",")][1:]
+    return any(_opens_with_kind(p.split()) and unit_key(p.split()[0]) != "tp" and p.casefold() not in official
+               for p in parts if p)  # "TP Huế" abbreviates: no list spells it so
 
 
 def province_of(address: str) -> Province | None:

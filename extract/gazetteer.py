@@ -2,7 +2,8 @@
 
 OCR often drops or changes the diacritics of an address ("Thanh phố", "Huyện Chau Đức");
 an address part that folds to exactly one official unit name ("Huyện Châu Đức") takes
-that spelling. Names come from the maintained packages ``vietnamadminunits`` (63-province
+that spelling, or, where names fold alike across the country, to exactly one unit name
+of the province the address ends with. Names come from the maintained packages ``vietnamadminunits`` (63-province
 data: provinces, districts, wards) and ``vietnam-provinces`` (34 provinces, 3,321 communes).
 """
 
@@ -29,6 +30,46 @@ def key(text: str) -> str:
 def _add(table: dict[str, set[str]], name: str) -> None:
     if name:
         table.setdefault(key(name), set()).add(name)
+
+
+_PROVINCE_PREFIX = re.compile(r"^(thanh pho|tinh|tp)\s+")
+
+
+def province_key(name: str) -> str:
+    """A province's name folded, without "Tỉnh"/"Thành phố" ("Tỉnh Hà Giang" → "ha giang")."""
+    return _PROVINCE_PREFIX.sub("", key(name))
+
+
+@lru_cache(maxsize=1)
+def unit_names_by_province() -> dict[tuple[str, str], str]:
+    """(province key, folded unit name) → the one official spelling of that name in that province.
+
+    "Xã Thanh Phong" and "Xã Thạnh Phong" fold alike, so the country-wide table cannot
+    choose; in Thanh Hóa only one of them exists.
+    """
+    table: dict[tuple[str, str], set[str]] = {}
+    try:
+        from vietnam_provinces import Province, Ward
+        from vietnamadminunits.database import query
+
+        for row in query("SELECT DISTINCT province, district, ward FROM admin_units_legacy"):
+            for col in ("district", "ward"):
+                if row[col]:
+                    table.setdefault((province_key(row["province"]), key(row[col])), set()).add(row[col])
+        provinces = {p.code: province_key(p.name) for p in Province.iter_all()}
+        for w in Ward.iter_all():
+            table.setdefault((provinces.get(w.province_code, ""), key(w.name)), set()).add(w.name)
+    except (ImportError, OSError) as e:
+        log.warning("administrative-unit names unavailable: %s", e)
+    return {k: next(iter(v)) for k, v in table.items() if len(v) == 1}
+
+
+@lru_cache(maxsize=1)
+def official_spellings() -> frozenset[str]:
+    """Every official unit and province name, marks kept, case folded."""
+    spellings = {v.casefold() for v in unit_names().values()}
+    spellings |= {v.casefold() for v in unit_names_by_province().values()}
+    return frozenset(spellings)
 
 
 @lru_cache(maxsize=1)
@@ -78,11 +119,14 @@ def _cased_like(official: str, printed: str) -> str:
 def restore(address: str) -> tuple[str, int]:
     """The address with unit names in their official spelling; (text, parts changed)."""
     names = unit_names()
+    in_province = unit_names_by_province()
     parts = [p.strip() for p in address.split(",")]
+    province = province_key(parts[-1]) if parts else ""
     out: list[str] = []
     changed = 0
     for i, part in enumerate(parts):
-        fixed = _cased_like(names[key(part)], part) if key(part) in names else part
+        official = names.get(key(part)) or in_province.get((province, key(part)))
+        fixed = _cased_like(official, part) if official else part
         if fixed == part and i == 0:
             fixed = _place_word(part)
         changed += fixed != part

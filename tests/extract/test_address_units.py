@@ -137,3 +137,22 @@ _WORDS = st.sampled_from(["Xã", "Phường", "Thành", "phố", "Hà", "Nội",
 def test_split_units_is_idempotent(text: str) -> None:
     once = split_units(text)
     assert split_units(once) == once
+
+
+# ---------------------------------------------------------------- unit names within the province
+
+
+def test_a_unit_name_that_folds_like_others_takes_the_spelling_of_its_province() -> None:
+    # "Xã Thanh Phong" and "Xã Thạnh Phong" both exist, so only the province can choose
+    got = normalize("Thôn 10, Xã Thanh Phòng, Thanh Hóa")
+    assert got.value == "Thôn 10, Xã Thanh Phong, Thanh Hóa" and got.corrections == 1
+    old = normalize("Khu phố An Thịnh, Xã Thanh Vận, Huyện Quản Bạ, Tỉnh Hà Giang")  # pre-2025 province
+    assert old.value == "Khu phố An Thịnh, Xã Thanh Vân, Huyện Quản Bạ, Tỉnh Hà Giang"
+
+
+def test_a_unit_name_in_no_official_list_is_a_soft_doubt() -> None:
+    got = normalize("Bản Hòa Bình, Xã la BLứ, Huyện Chư Pưnh, Tỉnh Gia Lai")
+    assert got.value == "Bản Hòa Bình, Xã la BLứ, Huyện Chư Pưnh, Tỉnh Gia Lai" and not got.doubt
+    assert "address: a unit name is not spelled as any in the official lists" in got.reasons
+    for fine in ("Số 5, Phường Bến Nghé, Thành phố Hồ Chí Minh", "Số 5, phường Tân Hòa, TP Hồ Chí Minh"):
+        assert normalize(fine).reasons == ()
