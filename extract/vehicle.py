@@ -113,10 +113,16 @@ def normalize_model(raw: str) -> Checked:
     return Checked(text, ("model: not a known model name",))
 
 
+def _modifier(c: str) -> bool:
+    """A spacing accent OCR leaves alone ("ˆ"): a letter to Unicode, never a colour's."""
+    return unicodedata.category(c) == "Lm"
+
+
 def normalize_colour(raw: str) -> Checked:
     """The colour as printed (``Đỏ - Đen``), each word snapped to the colour vocabulary."""
     text = _tidy(raw)
-    words = re.findall(r"\w+|-", text)
+    words = [w for w in re.findall(r"\w+|-", text) if w == "-" or any(c.isalnum() and not _modifier(c) for c in w)]
+    words = [w for i, w in enumerate(words) if not (w == "-" and i and words[i - 1] == "-")]  # "Cam - - Đen"
     while words and words[0] == "-":  # a leader's dash before the colour
         words = words[1:]
     while words and words[-1] == "-":
@@ -135,8 +141,9 @@ def normalize_colour(raw: str) -> Checked:
             out.append(w)
         else:
             out.append(hit.upper() if w.isupper() and len(w) > 1 else (hit.lower() if w.islower() else hit))
-    if out[0].islower():  # a colour is written with a capital ("trắng Đen" is "Trắng Đen" misread)
-        out[0] = out[0][:1].upper() + out[0][1:]
+    for i, w in enumerate(out):  # a colour opens with a capital, and so does each after a dash ("Trắng - Xanh")
+        if w.islower() and (i == 0 or out[i - 1] == "-"):
+            out[i] = w[:1].upper() + w[1:]
     if len(out) == 1 and out[0].isupper():  # one colour in capitals (the certificate's "ĐEN") is "Đen"
         out[0] = out[0].capitalize()
     value = " ".join(out)

@@ -53,3 +53,13 @@ def test_pages_agreeing_on_a_colour_keep_the_forms_case() -> None:
     assert rec.chosen is not None and rec.chosen.value == "Đỏ - Đen" and rec.agree == 1
     alone = reconcile("color", [cand(2, "ĐỎ - ĐEN", 0.97)])
     assert alone.chosen is not None and alone.chosen.value == "ĐỎ - ĐEN"
+
+
+@pytest.mark.parametrize(("read", "colour"), [
+    ("Trắng - xanh", "Trắng - Xanh"),  # each colour after a dash opens with a capital
+    ("Cam - - Đen", "Cam - Đen"),      # a doubled dash
+    ("Đỏ ˆˆ ˆ", "Đỏ"),                 # spacing accents OCR left beside the word
+])
+def test_colour_punctuation_and_capitals(read: str, colour: str) -> None:
+    got = normalize_colour(read)
+    assert got.value == colour and not got.doubt
