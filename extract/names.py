@@ -8,20 +8,16 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from extract.checked import Checked, reject
-from sohoa.domain.names import is_name_syllable
+from sohoa.domain.names import SURNAME_TEXT, is_name_syllable
 from sohoa.domain.text import fold
 
 log = logging.getLogger(__name__)
 
 #: common Vietnamese surnames (folded), for a soft plausibility check
-_SURNAME_TEXT = (
-    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đinh Lâm Mai Trịnh "
-    "Trương Hà Tạ Lưu Cao Chu Tô Lương Quách Văn Châu Đoàn Kiều Thái Triệu Khúc Vương Tôn Thân Lại Phùng"
-)
-SURNAMES = frozenset(fold(s) for s in _SURNAME_TEXT.split())
+SURNAMES = frozenset(fold(s) for s in SURNAME_TEXT.split())
 #: the surnames as written (upper case, NFC), by their folded spelling where only one has it
 _SURNAME_BY_FOLD: dict[str, str] = {}
-for _s in _SURNAME_TEXT.split():
+for _s in SURNAME_TEXT.split():
     _SURNAME_BY_FOLD[fold(_s)] = "" if fold(_s) in _SURNAME_BY_FOLD else _s.upper()
 #: name syllables that are never written without their marks ("NGUYEN" is always "NGUYỄN"):
 #: read bare, the OCR lost the diacritics ("DUNG", "LY", "HAI" and "NHUNG" are names as they stand)

@@ -39,13 +39,18 @@ Thuần Khắc Kế Thừa Tiểu Trọng Hậu Hầu Lại Lư Mạc Âu Bạch
 Doan Đàm Lưu Mẫn Nhâm Ông Phó Phí Phương Sầm Ung Vòng Hùynh Khổng Lò Hà Đinh Triệu Chử Cù Đồ Đàng Lạc
 Luyện Mông Nghiêm Nhan Ninh Quan Thân Thiều Tiêu Trịnh Vi Yên Ân Khang Đoan Diệu Hạnh Kiệt Lĩnh Nhiệm Phấn
 Tuyến Thiết Toản Hòe Hoè Huyên Lăng Mỵ Nhạn Nhật Phụng Quyến Sỹ Sĩ Tín Tường Xoan Yên
-Lê Phạm Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đinh Lâm Mai Trịnh Trương Hà Tạ Lưu Cao Chu Tô Lương Quách
-Lượng Kiện Khoát Lãng Lụa Mỹ Nhàn Thoại
-Văn Châu Đoàn Kiều Thái Triệu Khúc Vương Tôn Thân Lại Phùng Giáp Hứa Lục Mạc Nông Vi Ma Hoàng Huỳnh Phan
+Lượng Kiện Khoát Lãng Lụa Mỹ Nhàn Thoại Giáp Hứa Lục Mạc Nông Vi Ma
 """
 
-#: name syllables, upper case, NFC
-NAME_SYLLABLES: frozenset[str] = frozenset(unicodedata.normalize("NFC", w).upper() for w in _TEXT.split())
+#: common Vietnamese surnames, as written
+SURNAME_TEXT = (
+    "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý Đào Đinh Lâm Mai Trịnh "
+    "Trương Hà Tạ Lưu Cao Chu Tô Lương Quách Văn Châu Đoàn Kiều Thái Triệu Khúc Vương Tôn Thân Lại Phùng"
+)
+
+#: name syllables (surnames included), upper case, NFC
+NAME_SYLLABLES: frozenset[str] = frozenset(
+    unicodedata.normalize("NFC", w).upper() for w in (_TEXT + " " + SURNAME_TEXT).split())
 
 
 def is_name_syllable(word: str) -> bool:
