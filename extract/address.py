@@ -8,10 +8,9 @@ import unicodedata
 
 from extract.checked import Checked, reject
 from extract.gazetteer import key as unit_key
-from extract.gazetteer import official_spellings, restore, unit_names
+from extract.gazetteer import official_spellings, province_key, restore, unit_names
 from extract.syllable import ill_formed
 from sohoa.domain.provinces import PROVINCES, Province
-from sohoa.domain.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -19,18 +18,13 @@ _LEADERS = re.compile(r"[.…:_·]{2,}|…")
 _EDGE = " .,:;-_…·"
 #: a dot or hyphen glued between words by the dotted leader ("Xã.Phú-Lương"), not inside a number
 _GLUE = re.compile(r"(?<=[^\W\d])[.\-–]+(?=\w)|(?<=\w)[.\-–]+(?=[^\W\d])")
-_PREFIX = re.compile(r"^(thanh pho|tp|tinh)\s+")
-
-
-def _key(text: str) -> str:
-    """Folded, punctuation as spaces, without "Tỉnh"/"Thành phố"/"TP" in front."""
-    return _PREFIX.sub("", " ".join(re.sub(r"[^\w]+", " ", fold(text)).split()))
 
 
 _PROVINCE_KEYS: tuple[tuple[str, Province], ...] = tuple(
-    sorted({(_key(o.name), p) for p in PROVINCES for o in p.absorbed}
-           | {(_key(p.name), p) for p in PROVINCES}, key=lambda kv: (-len(kv[0]), kv[0]))
+    sorted({(province_key(o.name), p) for p in PROVINCES for o in p.absorbed}
+           | {(province_key(p.name), p) for p in PROVINCES}, key=lambda kv: (-len(kv[0]), kv[0]))
 )
+_PROVINCE_KEY_SET = frozenset(k for k, _ in _PROVINCE_KEYS)
 
 
 def normalize(raw: str) -> Checked:
@@ -46,13 +40,14 @@ def normalize(raw: str) -> Checked:
     text = split_units(text)
     text, changed = restore(text)
     reasons: list[str] = [f"address: {changed} unit name(s) spelled as in the official list"] if changed else []
-    if province_of(text) is None:
+    unplaced = province_of(text) is None
+    if unplaced:
         reasons.append("address: no province named")
     if _unlisted_unit(text):
         reasons.append("address: a unit name is not spelled as any in the official lists")
     if ill_formed(text.split(",")[0]):  # the street or hamlet: unit names are checked against the gazetteer
         reasons.append("address: a word of the street or hamlet is not a Vietnamese syllable (a mark may be misread)")
-    return Checked(text, tuple(reasons), corrections=changed, doubt=province_of(text) is None)
+    return Checked(text, tuple(reasons), corrections=changed, doubt=unplaced)
 
 
 def _unlisted_unit(address: str) -> bool:
@@ -65,8 +60,8 @@ def _unlisted_unit(address: str) -> bool:
 
 def province_of(address: str) -> Province | None:
     """The current province an address names (old or new name), looked for from the end."""
-    tail = _key(address.rsplit(",", maxsplit=1)[-1])
-    text = _key(address)
+    tail = province_key(address.rsplit(",", maxsplit=1)[-1])
+    text = province_key(address)
     for key, prov in _PROVINCE_KEYS:
         if tail == key or text.endswith(" " + key):
             return prov
@@ -93,10 +88,10 @@ def _known(words: list[str], last: bool = True) -> bool:
     k = unit_key(" ".join(words))
     if not k:
         return False
-    province = _key(" ".join(words))  # without "Tỉnh", "Thành phố", "TP"
+    province = province_key(" ".join(words))  # without "Tỉnh", "Thành phố", "TP"
     if _opens_with_kind(words):
-        return k in unit_names() or any(province == pk for pk, _ in _PROVINCE_KEYS)
-    return last and len(words) >= 2 and any(province == pk for pk, _ in _PROVINCE_KEYS)
+        return k in unit_names() or province in _PROVINCE_KEY_SET
+    return last and len(words) >= 2 and province in _PROVINCE_KEY_SET
 
 
 def _units(words: list[str], last: bool) -> list[str] | None:

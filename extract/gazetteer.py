@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from typing import TypeVar
 
 from sohoa.domain.text import fold
 
@@ -32,12 +33,47 @@ def _add(table: dict[str, set[str]], name: str) -> None:
         table.setdefault(key(name), set()).add(name)
 
 
+K = TypeVar("K")
+
 _PROVINCE_PREFIX = re.compile(r"^(thanh pho|tinh|tp)\s+")
 
 
 def province_key(name: str) -> str:
     """A province's name folded, without "Tỉnh"/"Thành phố" ("Tỉnh Hà Giang" → "ha giang")."""
     return _PROVINCE_PREFIX.sub("", key(name))
+
+
+@lru_cache(maxsize=1)
+def _official_names() -> tuple[tuple[str, str, bool], ...]:
+    """(province key, official name, is a province) of every unit in both data packages, read once."""
+    rows: list[tuple[str, str, bool]] = []
+    try:
+        from vietnam_provinces import Province, Ward
+        from vietnamadminunits.database import query
+
+        for row in query("SELECT DISTINCT province, district, ward FROM admin_units_legacy"):
+            pk = province_key(row["province"] or "")
+            rows += [(pk, row["province"] or "", True)]
+            rows += [(pk, row[col], False) for col in ("district", "ward") if row[col]]
+        provinces = {p.code: p.name for p in Province.iter_all()}
+        rows += [(province_key(name), name, True) for name in provinces.values()]
+        rows += [(province_key(provinces.get(w.province_code, "")), w.name, False) for w in Ward.iter_all()]
+    except (ImportError, OSError) as e:  # the data packages are dependencies; degrade, don't fail
+        log.warning("administrative-unit names unavailable: %s", e)
+    return tuple(rows)
+
+
+def _unique(table: dict[K, set[str]]) -> dict[K, str]:
+    return {k: next(iter(v)) for k, v in table.items() if len(v) == 1}
+
+
+@lru_cache(maxsize=1)
+def unit_names() -> dict[str, str]:
+    """Folded unit name (with its kind word: "xa kim hy") → the one official spelling."""
+    table: dict[str, set[str]] = {}
+    for _, name, _ in _official_names():
+        _add(table, name)
+    return _unique(table)
 
 
 @lru_cache(maxsize=1)
@@ -48,20 +84,10 @@ def unit_names_by_province() -> dict[tuple[str, str], str]:
     choose; in Thanh Hóa only one of them exists.
     """
     table: dict[tuple[str, str], set[str]] = {}
-    try:
-        from vietnam_provinces import Province, Ward
-        from vietnamadminunits.database import query
-
-        for row in query("SELECT DISTINCT province, district, ward FROM admin_units_legacy"):
-            for col in ("district", "ward"):
-                if row[col]:
-                    table.setdefault((province_key(row["province"]), key(row[col])), set()).add(row[col])
-        provinces = {p.code: province_key(p.name) for p in Province.iter_all()}
-        for w in Ward.iter_all():
-            table.setdefault((provinces.get(w.province_code, ""), key(w.name)), set()).add(w.name)
-    except (ImportError, OSError) as e:
-        log.warning("administrative-unit names unavailable: %s", e)
-    return {k: next(iter(v)) for k, v in table.items() if len(v) == 1}
+    for pk, name, is_province in _official_names():
+        if not is_province:
+            table.setdefault((pk, key(name)), set()).add(name)
+    return _unique(table)
 
 
 @lru_cache(maxsize=1)
@@ -70,26 +96,6 @@ def official_spellings() -> frozenset[str]:
     spellings = {v.casefold() for v in unit_names().values()}
     spellings |= {v.casefold() for v in unit_names_by_province().values()}
     return frozenset(spellings)
-
-
-@lru_cache(maxsize=1)
-def unit_names() -> dict[str, str]:
-    """Folded unit name (with its kind word: "xa kim hy") → the one official spelling."""
-    table: dict[str, set[str]] = {}
-    try:
-        from vietnam_provinces import Province, Ward
-        from vietnamadminunits.database import query
-
-        for row in query("SELECT DISTINCT province, district, ward FROM admin_units_legacy"):
-            for col in ("province", "district", "ward"):
-                _add(table, row[col] or "")
-        for p in Province.iter_all():
-            _add(table, p.name)
-        for w in Ward.iter_all():
-            _add(table, w.name)
-    except (ImportError, OSError) as e:  # the data packages are dependencies; degrade, don't fail
-        log.warning("administrative-unit names unavailable: %s", e)
-    return {k: next(iter(v)) for k, v in table.items() if len(v) == 1}
 
 
 def _place_word(part: str) -> str:
