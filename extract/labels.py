@@ -214,6 +214,7 @@ def _hit(row: tuple[str | None, str, str], parts: list[Part], span: tuple[int, i
 def find_labels(tokens: Sequence[Token], spec: DocTypeSpec, page_type: str | None) -> list[LabelHit]:
     """Every label on the page; overlapping matches resolved longest-then-best first."""
     table = _label_table(spec, page_type)
+    compact = _compact_table(spec, page_type)
     hits: list[LabelHit] = []
     for parts in _lines(tokens):
         text = " ".join(p.key for p in parts)
@@ -235,7 +236,7 @@ def find_labels(tokens: Sequence[Token], spec: DocTypeSpec, page_type: str | Non
             kept.append((row, span))
         hits += [_hit(row, parts, span, tokens) for row, span in _merge(kept)]
         hits += [_hit(row, parts, (i, i, score), tokens, cut)
-                 for row, i, score, cut in _run_together(parts, tokens, _compact_table(spec, page_type), used)]
+                 for row, i, score, cut in _run_together(parts, tokens, compact, used)]
     return hits
 
 
