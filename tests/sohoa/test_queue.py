@@ -58,6 +58,12 @@ def stored(data_dir: Path) -> list[tuple[str, str, str]]:
     return db_rows(data_dir, "SELECT id, sha256, status FROM dossiers")  # type: ignore[return-value]
 
 
+def all_acknowledged(broker: str, data_dir: Path) -> bool:
+    """No task in the ledger's flight table and none in kombu's unacknowledged hash."""
+    unacked = redis.Redis.from_url(broker).hlen("unacked")
+    return unacked == 0 and not db_rows(data_dir, "SELECT task_id FROM queue_deliveries")
+
+
 def test_burst_of_10000_is_queued_not_processed_and_enqueuer_waits_when_full(broker: str) -> None:
     app = make_app(Settings(broker_url=broker))
     enqueuer = Enqueuer(app, max_length=10_000, wait_timeout=0.5, poll=0.1)
@@ -96,6 +102,9 @@ def test_run_queue_and_watch_enqueue_then_worker_processes_the_batch_and_status_
     worker = start_worker(env, tmp_path / "worker.log", via_cli=True)
     try:
         wait_for(lambda: len(stored(data)) == 3, 150, "3 dossiers stored by the worker")
+        # a dossier is committed before its message is acknowledged: stopping the worker in
+        # between rightly puts the message back, so wait until the worker has acknowledged all
+        wait_for(lambda: all_acknowledged(broker, data), 30, "every message acknowledged")
     finally:
         stop_worker(worker)
     assert {row[2] for row in stored(data)} == {"processed"}
