@@ -51,11 +51,24 @@ def normalize(raw: str) -> Checked:
 
 
 def _unlisted_unit(address: str) -> bool:
-    """A part after the first that opens with a kind word ("Xã …") but is no official unit name as spelled."""
+    """A part after the first that opens with a kind word ("Xã …") but is no official unit name as
+    spelled, or a part after such a unit that has no kind word and is no province ending the
+    address ("Xã Phú Hồ, Thành Huế": a kind word misread)."""
     official = official_spellings()
     parts = [p.strip() for p in address.split(",")][1:]
-    return any(_opens_with_kind(p.split()) and unit_key(p.split()[0]) != "tp" and p.casefold() not in official
-               for p in parts if p)  # "TP Huế" abbreviates: no list spells it so
+    in_units = False
+    for i, part in enumerate(parts):
+        words = part.split()
+        if not words:
+            continue
+        if not _opens_with_kind(words):
+            if in_units and not _known(words, last=i == len(parts) - 1):
+                return True
+            continue
+        in_units = True
+        if unit_key(words[0]) != "tp" and part.casefold() not in official:  # "TP Huế" abbreviates
+            return True
+    return False
 
 
 def province_of(address: str) -> Province | None:

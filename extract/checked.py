@@ -24,6 +24,7 @@ class Checked:
     reasons: tuple[str, ...] = ()
     corrections: int = 0
     doubt: bool = False
+    info: int = 0  # how many of the reasons inform and doubt nothing ("9-digit CMND: no structure to check")
 
     def __iter__(self) -> Iterator[object]:
         yield self.value

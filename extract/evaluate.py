@@ -32,6 +32,7 @@ class FieldOutcome:
     confidence: float
     value: str | None = None
     expected: str | None = None
+    reasons: tuple[str, ...] = ()
 
 
 def score_record(dossier: str, quality: str, fields: Mapping[str, FieldValue],
@@ -41,7 +42,7 @@ def score_record(dossier: str, quality: str, fields: Mapping[str, FieldValue],
     for name, expected in truth.items():
         fv = fields.get(name) or FieldValue()
         out.append(FieldOutcome(dossier, quality, name, fv.value == expected, fv.needs_review, fv.confidence,
-                                fv.value, expected))
+                                fv.value, expected, tuple(fv.reasons)))
     return out
 
 

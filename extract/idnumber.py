@@ -30,5 +30,5 @@ def normalize(raw: str) -> Checked:
                            corrections, doubt=True)
         return Checked(digits, tuple(reasons), corrections)
     if len(digits) == 9:
-        return Checked(digits, (*reasons, "ID number: 9-digit CMND (no structure to check)"), corrections)
+        return Checked(digits, (*reasons, "ID number: 9-digit CMND (no structure to check)"), corrections, info=1)
     return reject(f"ID number: {len(digits)} digits, expected 12 (CCCD) or 9 (CMND)")

@@ -33,6 +33,7 @@ from extract.dates import year_of
 from extract.labels import ValueRead, read_fields
 from extract.names import richest
 from extract.normalizers import normalize
+from extract.syllable import is_syllable
 from extract.vin import same_vehicle
 from sohoa.doctypes import DocTypeSpec, FieldSpec
 from sohoa.domain.cccd import parse_cccd
@@ -320,7 +321,9 @@ def _same(field: str, a: str, b: str) -> bool:
         return plate_mod.upper_compact(a) == plate_mod.upper_compact(b)
     if field == "owner_address":  # a line cut short (the card wraps the address) agrees with the whole
         return _prefix_of(_words(a), _words(b)) or _prefix_of(_words(b), _words(a))
-    return fold(a) == fold(b) if field in ("owner_name", "color", "vehicle_type") else a == b
+    if field == "color":  # "Trắng Xanh" is "Trắng - Xanh" with its dash lost
+        return _words(a) == _words(b)
+    return fold(a) == fold(b) if field in ("owner_name", "vehicle_type") else a == b
 
 
 def _words(text: str) -> list[str]:
@@ -432,8 +435,12 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
     if field in _AS_WRITTEN and (chosen.value or "").isupper():
         # the certificate prints "ĐEN", the form "Đen": the value is as written on the form
         chosen = next((c for c in best if not (c.value or "").isupper()), chosen)
+    if field == "color" and "-" not in (chosen.value or ""):
+        # OCR loses the dash of "Trắng - Xanh" far more often than it invents one
+        chosen = next((c for c in best if "-" in (c.value or "") and not (c.value or "").isupper()
+                       and c.ocr >= _DASH_READ_WELL and not c.crop_disagree), chosen)
     if field in _MARKED_TEXT and len(best) > 1:
-        merged = richest([c.value or "" for c in best], is_name_syllable if field == "owner_name" else None)
+        merged = richest([c.value or "" for c in best], _KNOWN_WORD[field])
         if merged != chosen.value:
             chosen = replace(chosen, checked=replace(chosen.checked, value=merged))
     rivals = [g for g in groups[1:] if any(c.checked.ok for c in g)]
@@ -449,11 +456,20 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
 #: Isuzu's shape): two pages agreeing on a doubted shape beat one odd reading of a plain shape.
 _OK_WEIGHT: dict[str, float] = {"engine_number": 0.5}
 
+#: OCR confidence from which a colour's dash one page read and another lost is trusted (a smudge
+#: on a poor page reads as a dash too)
+_DASH_READ_WELL = 0.5
+
 #: free text kept as written in sentence case, where one page prints it in capitals
 _AS_WRITTEN = ("color", "vehicle_type")
 
 #: free text whose pages are merged word by word, keeping the fullest diacritics
 _MARKED_TEXT = ("owner_name", "owner_address")
+
+#: the spellings a merge prefers: a name syllable, a well-formed syllable (never "Hưệ" for "Huệ")
+_KNOWN_WORD: dict[str, Callable[[str], bool]] = {
+    "owner_name": is_name_syllable, "owner_address": lambda w: is_syllable(w.rstrip(",;.")),
+}
 
 
 def _reading(c: Candidate) -> Reading:
@@ -476,7 +492,7 @@ def _evidence(field: FieldSpec, rec: Reconciled, failures: Sequence[CheckFailure
     mine = [f for f in failures if field.name in f.fields]
     if c is None:
         return conf_mod.Evidence(field=field.name, found=False, ocr=0.0, valid=False)
-    notes = len(c.checked.reasons) - int(c.checked.corrections > 0)
+    notes = len(c.checked.reasons) - int(c.checked.corrections > 0) - c.checked.info
     return conf_mod.Evidence(
         field=field.name, found=True, ocr=min(1.0, c.ocr), valid=c.checked.ok,
         corrections=c.checked.corrections, soft_doubts=max(0, notes), agree=rec.agree, disagree=rec.disagree,

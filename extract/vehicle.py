@@ -118,10 +118,16 @@ def _modifier(c: str) -> bool:
     return unicodedata.category(c) == "Lm"
 
 
+#: what OCR makes of the dash between two colours ("Xanh, Đen", "Cam ~ Đen", "Đỏ — Đen")
+_COLOUR_DASH = re.compile(r"(?<=\w)\s*[~,;:=—–_]+\s*(?=\w)")
+
+
 def normalize_colour(raw: str) -> Checked:
     """The colour as printed (``Đỏ - Đen``), each word snapped to the colour vocabulary."""
     text = _tidy(raw)
-    words = [w for w in re.findall(r"\w+|-", text) if w == "-" or any(c.isalnum() and not _modifier(c) for c in w)]
+    # between two words, a dash read as a tilde, comma, equals sign or long dash ("Cam ~ Đen")
+    dashed = _COLOUR_DASH.sub(" - ", text)
+    words = [w for w in re.findall(r"\w+|-", dashed) if w == "-" or any(c.isalnum() and not _modifier(c) for c in w)]
     words = [w for i, w in enumerate(words) if not (w == "-" and i and words[i - 1] == "-")]  # "Cam - - Đen"
     while words and words[0] == "-":  # a leader's dash before the colour
         words = words[1:]
@@ -144,8 +150,10 @@ def normalize_colour(raw: str) -> Checked:
     for i, w in enumerate(out):  # a colour opens with a capital, and so does each after a dash ("Trắng - Xanh")
         if w.islower() and (i == 0 or out[i - 1] == "-"):
             out[i] = w[:1].upper() + w[1:]
-    if len(out) == 1 and out[0].isupper():  # one colour in capitals (the certificate's "ĐEN") is "Đen"
-        out[0] = out[0].capitalize()
+    if len(out) == 1 or any(w != "-" and not w.isupper() for w in out):
+        # one colour in capitals (the certificate's "ĐEN") is "Đen"; so is a capitalized word beside
+        # words in sentence case ("Bạc ĐEN", "ĐỎ đen"): the pages' cases were mixed
+        out = [w.capitalize() if w.isupper() and len(w) > 1 else w for w in out]
     value = " ".join(out)
     if unknown:
         return Checked(value, ("colour: word not in the colour list",), doubt=True)

@@ -156,3 +156,34 @@ def test_a_unit_name_in_no_official_list_is_a_soft_doubt() -> None:
     assert "address: a unit name is not spelled as any in the official lists" in got.reasons
     for fine in ("Số 5, Phường Bến Nghé, Thành phố Hồ Chí Minh", "Số 5, phường Tân Hòa, TP Hồ Chí Minh"):
         assert normalize(fine).reasons == ()
+
+
+@pytest.mark.parametrize("address", [
+    "Khu phố 3, Xã Vĩnh Thịnh, Huy Vĩnh Thạnh, Tỉnh Bình Định",  # "Huyện" misread
+    "Tổ dân phố 12, Xã Phú Hồ, Thành Huế",  # "Thành phố" lost a word
+])
+def test_a_part_after_the_units_without_its_kind_word_is_a_soft_doubt(address: str) -> None:
+    got = normalize(address)
+    assert got.value == address and not got.doubt
+    assert "address: a unit name is not spelled as any in the official lists" in got.reasons
+
+
+@pytest.mark.parametrize("address", [
+    "Số 12, ngõ 34, phố Huế, Phường Hàng Bài, Hà Nội",  # parts before the units name no kind either
+    "Số 22 ngõ 120 Phan Đình Phùng, Phường Nha Trang, Khánh Hòa",  # a bare province ends it
+])
+def test_street_parts_and_a_bare_last_province_are_no_doubt(address: str) -> None:
+    assert normalize(address).reasons == ()
+
+
+def test_pages_merged_word_by_word_never_take_a_mark_that_breaks_a_syllable() -> None:
+    from extract.checked import Checked
+    from extract.record import Candidate, reconcile
+
+    def cand(page: int, value: str) -> Candidate:
+        return Candidate("owner_address", page, value, Checked(value), None, 0.9, "page")
+
+    # "Hưệ" has more marks than "Huệ", but no Vietnamese syllable spells ư before ê
+    rec = reconcile("owner_address", [cand(1, "Số 94 ngõ 49 Nguyễn Hưệ, Phường Bình Hưng Hòa"),
+                                      cand(2, "Số 94 ngõ 49 Nguyễn Huệ, Phường Bình Hưng Hòa")])
+    assert rec.chosen is not None and rec.chosen.value == "Số 94 ngõ 49 Nguyễn Huệ, Phường Bình Hưng Hòa"

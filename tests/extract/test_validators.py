@@ -279,3 +279,19 @@ def test_address_unit_names_take_their_official_spelling() -> None:
     assert got.corrections == 3 and got.ok
     assert address.normalize("Số 12, phường Ba Đình, Hà Nội").value == "Số 12, phường Ba Đình, Hà Nội"
     assert address.normalize("Thôn 9, Xã Zzyzx, Hà Nội").value == "Thôn 9, Xã Zzyzx, Hà Nội"  # unknown: kept
+
+
+def test_a_cmnd_note_informs_the_reviewer_but_is_no_doubt_in_the_evidence() -> None:
+    from extract.record import Candidate, _evidence, reconcile
+    from sohoa.doctypes import load_doctype
+
+    spec = load_doctype("vehicle_registration").fields["owner_id_number"]
+
+    def soft_doubts(raw: str) -> tuple[int, tuple[str, ...]]:
+        checked = idnumber.normalize(raw)
+        rec = reconcile("owner_id_number", [Candidate("owner_id_number", 1, raw, checked, None, 0.95, "page")])
+        return _evidence(spec, rec, [], 1, {}).soft_doubts, checked.reasons
+
+    assert soft_doubts("140727849") == (0, ("ID number: 9-digit CMND (no structure to check)",))
+    doubts, reasons = soft_doubts("999203012345")  # 999 is no province code
+    assert doubts == 1 and reasons == ("ID number: first three digits are no province code",)

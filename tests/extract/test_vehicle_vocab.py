@@ -63,3 +63,32 @@ def test_pages_agreeing_on_a_colour_keep_the_forms_case() -> None:
 def test_colour_punctuation_and_capitals(read: str, colour: str) -> None:
     got = normalize_colour(read)
     assert got.value == colour and not got.doubt
+
+
+@pytest.mark.parametrize(("read", "colour"), [
+    ("XâRh, ĐẸn", "Xanh - Đen"),     # the dash read as a comma
+    ("Cam ~ Đen", "Cam - Đen"),      # ... as a tilde
+    ("Trắng — Xanh", "Trắng - Xanh"),  # ... as a long dash
+    ("Bạc ĐEN", "Bạc Đen"),          # a word in capitals beside one in sentence case
+    ("ĐỎ đen", "Đỏ đen"),
+    ("ĐỎ - Đen", "Đỏ - Đen"),
+])
+def test_a_misread_dash_and_mixed_capitals_are_mended(read: str, colour: str) -> None:
+    got = normalize_colour(read)
+    assert got.value == colour and not got.doubt and got.corrections == 1
+
+
+def test_pages_differing_only_by_a_lost_dash_agree_and_keep_the_dash() -> None:
+    from extract.checked import Checked
+    from extract.record import Candidate, reconcile
+
+    def cand(page: int, value: str, ocr: float) -> Candidate:
+        return Candidate("color", page, value, Checked(value), None, ocr, "page")
+
+    rec = reconcile("color", [cand(1, "Trắng Xanh", 0.94), cand(2, "Trắng - Xanh", 0.93)])
+    assert rec.chosen is not None and rec.chosen.value == "Trắng - Xanh"
+    assert rec.agree == 1 and rec.disagree == 0
+    smudge = reconcile("color", [cand(2, "Trắng Đen", 0.87), cand(1, "Trắng - Đen", 0.24)])
+    assert smudge.chosen is not None and smudge.chosen.value == "Trắng Đen"  # a poor page's dash is a smudge
+    other = reconcile("color", [cand(1, "Trắng Xanh", 0.94), cand(2, "Trắng - Đen", 0.93)])
+    assert other.disagree == 1  # different colours still disagree
