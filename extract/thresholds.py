@@ -5,7 +5,9 @@ rows would flatter them. So each row's confidence is taken from a model fitted o
 the other folds' dossiers (out of fold), and per field the threshold starts at a
 floor and is raised, one wrong accepted value at a time, on the field where removing
 the next wrong value costs the fewest right ones, until the precision of all
-auto-accepted fields reaches the target.
+auto-accepted fields reaches the target. Before that, a field whose own precision is
+under a lower per-field target has its threshold raised first, so that no field
+read badly hides behind well-read ones.
 """
 
 from __future__ import annotations
@@ -51,26 +53,64 @@ def _accepted(rows: Sequence[Row], probs: Sequence[float], th: dict[str, float])
 
 
 def choose(rows: Sequence[Row], probs: Sequence[float], target: float = 0.997,
-           floor: float = 0.9) -> dict[str, float]:
-    """Per-field thresholds (at least ``floor``) under which the accepted fields' precision reaches ``target``."""
+           floor: float = 0.9, field_target: float = 0.99) -> dict[str, float]:
+    """Per-field thresholds (at least ``floor``) under which the accepted fields' precision reaches
+    ``target``, and each field's own precision ``field_target`` (a field read badly is not hidden
+    behind the others)."""
     th = {r.evidence.field: floor for r in rows}
     while True:
         accepted = _accepted(rows, probs, th)
         wrong = [(r, p) for r, p in accepted if not r.right]
-        if not accepted or 1 - len(wrong) / len(accepted) >= target:
+        if not accepted or not wrong:
             return th
-        best: tuple[int, str, float] | None = None
-        for field in th:
-            lowest = min((p for r, p in wrong if r.evidence.field == field), default=None)
-            if lowest is None:
-                continue
-            lost = sum(1 for r, p in accepted if r.right and r.evidence.field == field and p <= lowest)
-            if best is None or lost < best[0]:
-                best = (lost, field, lowest)
-        if best is None:
+        step = _worst_field(accepted, wrong, field_target)
+        if step is None and 1 - len(wrong) / len(accepted) >= target:
             return th
-        th[best[1]] = min(1.0, best[2] + 1e-6)
-        log.debug("threshold of %s raised to %.4f (%d right values lost)", best[1], th[best[1]], best[0])
+        step = step or _cheapest_raise(accepted, wrong, th)
+        if step is None:
+            return th
+        lost, field, lowest = step
+        th[field] = min(1.0, lowest + 1e-6)
+        log.debug("threshold of %s raised to %.4f (%d right values lost)", field, th[field], lost)
+
+
+def _lowest_wrong(wrong: Sequence[tuple[Row, float]], field: str) -> float | None:
+    return min((p for r, p in wrong if r.evidence.field == field), default=None)
+
+
+def _lost(accepted: Sequence[tuple[Row, float]], field: str, lowest: float) -> int:
+    return sum(1 for r, p in accepted if r.right and r.evidence.field == field and p <= lowest)
+
+
+def _worst_field(accepted: Sequence[tuple[Row, float]], wrong: Sequence[tuple[Row, float]],
+                 field_target: float) -> tuple[int, str, float] | None:
+    """The raise for the field whose own precision is lowest under ``field_target`` (None when none is)."""
+    below = []
+    for field in {r.evidence.field for r, _ in wrong}:
+        n = sum(1 for r, _ in accepted if r.evidence.field == field)
+        bad = sum(1 for r, _ in wrong if r.evidence.field == field)
+        if 1 - bad / n < field_target:
+            below.append((1 - bad / n, field))
+    if not below:
+        return None
+    field = min(below)[1]
+    lowest = _lowest_wrong(wrong, field)
+    assert lowest is not None
+    return _lost(accepted, field, lowest), field, lowest
+
+
+def _cheapest_raise(accepted: Sequence[tuple[Row, float]], wrong: Sequence[tuple[Row, float]],
+                    th: dict[str, float]) -> tuple[int, str, float] | None:
+    """The raise past one more wrong value that loses the fewest right ones."""
+    best: tuple[int, str, float] | None = None
+    for field in th:
+        lowest = _lowest_wrong(wrong, field)
+        if lowest is None:
+            continue
+        lost = _lost(accepted, field, lowest)
+        if best is None or lost < best[0]:
+            best = (lost, field, lowest)
+    return best
 
 
 def figures(rows: Sequence[Row], probs: Sequence[float], th: dict[str, float]) -> tuple[float, float]:

@@ -62,13 +62,16 @@ def read_rows(paths: tuple[Path, ...]) -> list[Row]:
               help="Precision of auto-accepted fields the thresholds must reach out of fold.")
 @click.option("--floor", type=click.FloatRange(0.0, 1.0), default=0.9, show_default=True,
               help="No threshold is set lower than this.")
-def calibrate(outcomes: tuple[Path, ...], output: Path | None, target: float, floor: float) -> None:
+@click.option("--field-target", type=click.FloatRange(0.0, 1.0), default=0.99, show_default=True,
+              help="Precision each field's own auto-accepted values must reach out of fold.")
+def calibrate(outcomes: tuple[Path, ...], output: Path | None, target: float, floor: float,
+              field_target: float) -> None:
     """Fit the confidence model on training OUTCOMES (from `sohoa eval --outcomes`) and print
     per-field review thresholds chosen out of fold for the target precision."""
 
     rows = read_rows(outcomes)
     probs = out_of_fold(rows)
-    th = choose(rows, probs, target=target, floor=floor)
+    th = choose(rows, probs, target=target, floor=floor, field_target=field_target)
     automation, precision = figures(rows, probs, th)
     click.echo(f"{len(rows)} field values of {len({r.dossier for r in rows})} dossiers; out of fold: "
                f"automation {100 * automation:.1f}%, precision {100 * precision:.2f}%")

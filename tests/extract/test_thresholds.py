@@ -69,7 +69,21 @@ def test_choose_raises_only_the_field_whose_wrong_values_are_confident(
 
 def test_choose_keeps_the_floor_when_the_target_is_already_met(rows: list[Row], probs: list[float]) -> None:
     _, precision = figures(rows, probs, dict.fromkeys(FIELDS, 0.9))
-    assert choose(rows, probs, target=precision, floor=0.9) == dict.fromkeys(FIELDS, 0.9)
+    assert choose(rows, probs, target=precision, floor=0.9, field_target=0.0) == dict.fromkeys(FIELDS, 0.9)
+
+
+def test_a_field_under_its_own_target_is_raised_though_the_whole_target_is_met() -> None:
+    def row(d: str, field: str, right: bool) -> Row:
+        return Row(d, Evidence(field, True, 0.9, True), right)
+
+    # 200 right values of x; y has 2 wrong of 20 (90 %): together 99.1 %, over the 99 % target
+    rows = [row(f"x{i}", "x", True) for i in range(200)]
+    rows += [row(f"y{i}", "y", i >= 2) for i in range(20)]
+    probs = [0.99] * 200 + [0.95, 0.96] + [0.97] * 18
+    assert choose(rows, probs, target=0.99, floor=0.9, field_target=0.0) == {"x": 0.9, "y": 0.9}
+    th = choose(rows, probs, target=0.99, floor=0.9, field_target=0.99)
+    assert th["x"] == 0.9 and 0.96 < th["y"] <= 0.97  # both of y's wrong values go, its right ones stay
+    assert figures(rows, probs, th) == (218 / 220, 1.0)
 
 
 def test_choose_with_given_probabilities_raises_just_past_the_wrong_value() -> None:
