@@ -31,10 +31,12 @@ COLOURS = ("Đen", "Trắng", "Đỏ", "Xanh", "Bạc", "Xám", "Vàng", "Nâu",
            "Dương", "Lá", "Lục", "Ngọc", "Đồng", "Kem", "Rêu", "Nhám", "Mờ", "Sần")
 VEHICLE_TYPES = (
     "Xe mô tô hai bánh", "Xe mô tô ba bánh", "Xe gắn máy", "Xe máy điện", "Xe mô tô điện",
-    "Ô tô con", "Ô tô tải", "Ô tô khách", "Ô tô tải VAN", "Ô tô tải pick up", "Ô tô chuyên dùng",
+    "Ô tô con", "Ô tô tải", "Ô tô khách", "Ô tô tải VAN", "Ô tô tải pick up", "Ô tô tải (pick up cabin kép)",
+    "Ô tô tải (pick up cabin đơn)", "Ô tô tải (thùng kín)", "Ô tô tải (có mui)", "Ô tô tải (tự đổ)", "Ô tô chuyên dùng",
     "Ô tô đầu kéo", "Rơ moóc", "Sơ mi rơ moóc",
 )
 _COLOUR_BY_KEY = {fold(c): c for c in COLOURS}
+_TYPE_BY_KEY = {" ".join(re.findall(r"\w+", fold(t))): t for t in VEHICLE_TYPES}
 #: trade names of vehicles common on Vietnamese registers (written from the makers' ranges for this
 #: project); a reading one letter from exactly one of them takes its spelling, any other is a soft doubt
 MODELS = tuple(" ".join(line.split()) for text in (
@@ -165,10 +167,17 @@ def normalize_vehicle_type(raw: str) -> Checked:
     text = _tidy(raw)
     if len(text) < 3:
         return reject("vehicle type: nothing read")
-    hit = _closest(fold(text), {fold(t): t for t in VEHICLE_TYPES}, max_ratio=0.25)
+    hit = _closest(_type_key(text), _TYPE_BY_KEY, max_ratio=0.25)
     if hit is None:
         return Checked(text, ("vehicle type: not in the list of types",), doubt=True)
+    if text.count("(") > text.count(")"):  # "Ô tô tải (pick up" wrapped: which type it was is unsure
+        return Checked(hit, ("vehicle type: cut short (a parenthesis left open)",), corrections=int(hit != text))
     return Checked(hit, (), corrections=int(hit != text))
+
+
+def _type_key(text: str) -> str:
+    """The type's words folded, without punctuation ("Ô tô. tải. (piek" → "o to tai piek")."""
+    return " ".join(re.findall(r"\w+", fold(text)))
 
 
 def normalize_capacity(raw: str) -> Checked:

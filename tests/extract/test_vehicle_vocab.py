@@ -92,3 +92,13 @@ def test_pages_differing_only_by_a_lost_dash_agree_and_keep_the_dash() -> None:
     assert smudge.chosen is not None and smudge.chosen.value == "Trắng Đen"  # a poor page's dash is a smudge
     other = reconcile("color", [cand(1, "Trắng Xanh", 0.94), cand(2, "Trắng - Đen", 0.93)])
     assert other.disagree == 1  # different colours still disagree
+
+
+def test_a_vehicle_type_with_parentheses_is_known_and_one_cut_short_is_a_soft_doubt() -> None:
+    from extract.vehicle import normalize_vehicle_type
+
+    whole = normalize_vehicle_type("Ô tô tải (pick up cabin kép)")
+    assert whole.value == "Ô tô tải (pick up cabin kép)" and whole.reasons == ()
+    assert normalize_vehicle_type("Ô tô. tải. VAN").value == "Ô tô tải VAN"  # punctuation OCR sprinkled
+    cut = normalize_vehicle_type("Ô tô tải (pick Èp")  # the card wrapped the line
+    assert cut.ok and cut.reasons == ("vehicle type: cut short (a parenthesis left open)",)
