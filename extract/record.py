@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from extract import confidence as conf_mod
+from extract import mrz
 from extract import plate as plate_mod
 from extract import vin as vin_mod
 from extract.checked import Checked
@@ -61,7 +62,7 @@ class Candidate:
     checked: Checked
     bbox: BBox | None
     ocr: float
-    source: str  # "page" | "crop"
+    source: str  # "page" | "crop" | "mrz"
     crop_agree: bool = False
     crop_disagree: bool = False
     label_exact: bool = True
@@ -536,6 +537,19 @@ def forced_review(ev: conf_mod.Evidence) -> bool:
 Extracted = tuple[dict[str, FieldValue], dict[str, conf_mod.Evidence]]
 
 
+def zone_candidates(field: FieldSpec, zones: Mapping[int, mrz.ZoneOnPage | None], reader: _Reader) -> list[Candidate]:
+    """The field's readings in the machine-readable zones of the pages (only items whose check digit passed)."""
+    out = []
+    for index, zone in zones.items():
+        value = getattr(zone.reading, field.mrz) if zone is not None and field.mrz else None
+        if zone is None or value is None:
+            continue
+        raw = "/".join(reversed(value.split("-"))) if field.mrz == "birth_date" else value  # as printed
+        out.append(Candidate(field.name, index, zone.reading.text, reader.normalize(field, raw), zone.bbox,
+                             zone.confidence, "mrz"))
+    return out
+
+
 def extract_with_evidence(pages: Sequence[Page], *, spec: DocTypeSpec, reread: CropReader | None = None,
                           images: Mapping[int, np.ndarray] | None = None,
                           threshold: float | None = None) -> Extracted:
@@ -548,9 +562,12 @@ def extract_with_evidence(pages: Sequence[Page], *, spec: DocTypeSpec, reread: C
     rubbings = frozenset(name for name, pt in spec.page_types.items() if pt.group == "rubbing")
     reader = _Reader(reread, images, hints, rubbings)
     reader.prefetch(typed, order, reads)
+    zones = {p.index: mrz.read_page(p) for p in typed
+             if any(f.mrz and p.page_type in f.page_types for f in spec.fields.values())}
     recs: dict[str, Reconciled] = {}
     for field in order:
-        recs[field.name] = reconcile(field.name, reader.candidates(typed, field, reads))
+        cands = reader.candidates(typed, field, reads) + zone_candidates(field, zones, reader)
+        recs[field.name] = reconcile(field.name, cands)
         chosen = recs[field.name].chosen
         hints[field.name] = chosen.value if chosen else None
     failures = cross_check(hints)

@@ -13,6 +13,7 @@ import logging
 import tomllib
 from functools import lru_cache
 from importlib import resources
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -56,6 +57,9 @@ class FieldSpec(Frozen):
     erase_dots: bool | None = Field(
         default=None, description="erase dotted leaders and specks before a crop re-read (default: identifiers "
                                   "only; a speck may be a decimal point or the dot under a Vietnamese vowel)")
+    mrz: Literal["id_number", "birth_date"] | None = Field(
+        default=None, description="the item of a chip card's machine-readable zone that is this field's value "
+                                  "(read where its check digit passes, on the field's page types)")
     psm: int = Field(default=7, ge=3, le=13)
     identifier: bool = False
     multiline: bool = False
