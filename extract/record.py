@@ -314,17 +314,32 @@ def _cut(image: np.ndarray, box: BBox, margin: int = CROP_MARGIN) -> tuple[np.nd
 
 
 def _same(field: str, a: str, b: str) -> bool:
-    if field == "chassis_number":
-        return same_vehicle(a, b)
-    if field == "owner_birth_date":  # the 2020 form prints the year only
-        return a == b or (a[:4] == b[:4] and 4 in (len(a), len(b)))
-    if field in ("plate_number", "engine_number", "owner_id_number"):
-        return plate_mod.upper_compact(a) == plate_mod.upper_compact(b)
-    if field == "owner_address":  # a line cut short (the card wraps the address) agrees with the whole
-        return _prefix_of(_words(a), _words(b)) or _prefix_of(_words(b), _words(a))
-    if field == "color":  # "Trắng Xanh" is "Trắng - Xanh" with its dash lost
-        return _words(a) == _words(b)
-    return fold(a) == fold(b) if field in ("owner_name", "vehicle_type") else a == b
+    """Whether two pages' values of ``field`` are one reading (they are grouped and agree)."""
+    return _SAME.get(field, str.__eq__)(a, b)
+
+
+def _same_compact(a: str, b: str) -> bool:
+    return plate_mod.upper_compact(a) == plate_mod.upper_compact(b)
+
+
+def _same_address(a: str, b: str) -> bool:
+    """A line cut short (the card wraps the address) agrees with the whole."""
+    return _prefix_of(_words(a), _words(b)) or _prefix_of(_words(b), _words(a))
+
+
+_SAME: dict[str, Callable[[str, str], bool]] = {
+    "chassis_number": same_vehicle,
+    # the 2020 form prints the year only
+    "owner_birth_date": lambda a, b: a == b or (a[:4] == b[:4] and 4 in (len(a), len(b))),
+    "plate_number": _same_compact,
+    "engine_number": _same_compact,
+    "owner_id_number": _same_compact,
+    "owner_address": _same_address,
+    "color": lambda a, b: _words(a) == _words(b),  # "Trắng Xanh" is "Trắng - Xanh" with its dash lost
+    "engine_capacity": lambda a, b: a.replace(",", ".") == b.replace(",", "."),  # comma or point (fields.md)
+    "owner_name": lambda a, b: fold(a) == fold(b),
+    "vehicle_type": lambda a, b: fold(a) == fold(b),
+}
 
 
 def _words(text: str) -> list[str]:
@@ -433,13 +448,7 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
     longest = field in ("chassis_number", "owner_birth_date", "engine_number", "owner_address")
     fullest = max(best, key=lambda c: (is_valid_vin(c.value or ""), len(c.value or ""), c.rank()))
     chosen = fullest if longest else best[0]
-    if field in _AS_WRITTEN and (chosen.value or "").isupper():
-        # the certificate prints "ĐEN", the form "Đen": the value is as written on the form
-        chosen = next((c for c in best if not (c.value or "").isupper()), chosen)
-    if field == "color" and "-" not in (chosen.value or ""):
-        # OCR loses the dash of "Trắng - Xanh" far more often than it invents one
-        chosen = next((c for c in best if "-" in (c.value or "") and not (c.value or "").isupper()
-                       and c.ocr >= _DASH_READ_WELL and not c.crop_disagree), chosen)
+    chosen = _as_printed(field, chosen, best)
     if field in _MARKED_TEXT and len(best) > 1:
         merged = richest([c.value or "" for c in best], _KNOWN_WORD[field])
         if merged != chosen.value:
@@ -452,13 +461,30 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
     return Reconciled(chosen, len(best) - 1, disagree, tuple(cands), min(1.0, rival), support, exact)
 
 
+def _as_printed(field: str, chosen: Candidate, agreeing: Sequence[Candidate]) -> Candidate:
+    """Of readings that agree, the one written as the form prints the value."""
+    value = chosen.value or ""
+
+    def well_read(c: Candidate) -> bool:  # a smudge on a poor page reads as a dash or a comma too
+        return c.ocr >= _DASH_READ_WELL and not c.crop_disagree
+
+    if field in _AS_WRITTEN and value.isupper():  # the certificate prints "ĐEN", the form "Đen"
+        return next((c for c in agreeing if not (c.value or "").isupper()), chosen)
+    if field == "engine_capacity" and "." in value:  # a decimal comma loses its tail, a point grows none
+        return next((c for c in agreeing if "," in (c.value or "") and well_read(c)), chosen)
+    if field == "color" and "-" not in value:  # OCR loses the dash of "Trắng - Xanh", never invents one
+        return next((c for c in agreeing if "-" in (c.value or "") and not (c.value or "").isupper()
+                     and well_read(c)), chosen)
+    return chosen
+
+
 #: how much a reading's validity counts beside agreement when pages' groups are weighed (1: as much as
 #: one more page). An engine number's shape says little (4JH1049623 looks like a lost hyphen but is
 #: Isuzu's shape): two pages agreeing on a doubted shape beat one odd reading of a plain shape.
 _OK_WEIGHT: dict[str, float] = {"engine_number": 0.5}
 
-#: OCR confidence from which a colour's dash one page read and another lost is trusted (a smudge
-#: on a poor page reads as a dash too)
+#: OCR confidence from which a colour's dash or a capacity's comma one page read and another lost
+#: is trusted
 _DASH_READ_WELL = 0.5
 
 #: free text kept as written in sentence case, where one page prints it in capitals

@@ -102,3 +102,16 @@ def test_a_vehicle_type_with_parentheses_is_known_and_one_cut_short_is_a_soft_do
     assert normalize_vehicle_type("Ô tô. tải. VAN").value == "Ô tô tải VAN"  # punctuation OCR sprinkled
     cut = normalize_vehicle_type("Ô tô tải (pick Èp")  # the card wrapped the line
     assert cut.ok and cut.reasons == ("vehicle type: cut short (a parenthesis left open)",)
+
+
+def test_capacities_differing_by_comma_or_point_agree_and_keep_the_comma() -> None:
+    from extract.checked import Checked
+    from extract.record import Candidate, reconcile
+
+    def cand(page: int, value: str, ocr: float) -> Candidate:
+        return Candidate("engine_capacity", page, value, Checked(value), None, ocr, "page")
+
+    rec = reconcile("engine_capacity", [cand(1, "108.2 cm3", 0.95), cand(2, "108,2 cm3", 0.90)])
+    assert rec.chosen is not None and rec.chosen.value == "108,2 cm3" and rec.agree == 1
+    assert reconcile("engine_capacity", [cand(1, "108.2 cm3", 0.95), cand(2, "108,2 cm3", 0.3)]).chosen.value \
+        == "108.2 cm3"  # a comma on a poorly read page may be a speck
