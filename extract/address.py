@@ -11,6 +11,8 @@ from extract.gazetteer import key as unit_key
 from extract.gazetteer import official_spellings, province_key, restore, unit_names
 from extract.syllable import ill_formed
 from sohoa.domain.provinces import PROVINCES, Province
+from sohoa.domain.streets import streets_by_key
+from sohoa.domain.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,9 @@ def normalize(raw: str) -> Checked:
     text = split_units(text)
     text, changed = restore(text)
     reasons: list[str] = [f"address: {changed} unit name(s) spelled as in the official list"] if changed else []
+    text, street = street_spelling(text)
+    if street:
+        reasons.append("address: a well-known street name's marks restored")
     unplaced = province_of(text) is None
     if unplaced:
         reasons.append("address: no province named")
@@ -47,7 +52,28 @@ def normalize(raw: str) -> Checked:
         reasons.append("address: a unit name is not spelled as any in the official lists")
     if ill_formed(text.split(",")[0]):  # the street or hamlet: unit names are checked against the gazetteer
         reasons.append("address: a word of the street or hamlet is not a Vietnamese syllable (a mark may be misread)")
-    return Checked(text, tuple(reasons), corrections=changed, doubt=unplaced)
+    return Checked(text, tuple(reasons), corrections=changed + street, doubt=unplaced)
+
+
+def street_spelling(address: str) -> tuple[str, int]:
+    """The address with a well-known street name in its first part spelled as listed; (text, names changed).
+
+    Only marks change: the words must fold to the listed name ("Phản Đình Phùng" → "Phan Đình Phùng").
+    """
+    first, sep, rest = address.partition(",")
+    words = first.split()
+    table = streets_by_key()
+    changed = 0
+    for n in (5, 4, 3, 2):
+        for i in range(len(words) - n + 1):
+            known = table.get(tuple(fold(w) for w in words[i : i + n]))
+            if known is None:
+                continue
+            listed = known.upper().split() if all(w.isupper() for w in words[i : i + n]) else known.split()
+            if words[i : i + n] != listed:
+                words[i : i + n] = listed
+                changed += 1
+    return " ".join(words) + sep + rest, changed
 
 
 def _unlisted_unit(address: str) -> bool:

@@ -187,3 +187,24 @@ def test_pages_merged_word_by_word_never_take_a_mark_that_breaks_a_syllable() ->
     rec = reconcile("owner_address", [cand(1, "Số 94 ngõ 49 Nguyễn Hưệ, Phường Bình Hưng Hòa"),
                                       cand(2, "Số 94 ngõ 49 Nguyễn Huệ, Phường Bình Hưng Hòa")])
     assert rec.chosen is not None and rec.chosen.value == "Số 94 ngõ 49 Nguyễn Huệ, Phường Bình Hưng Hòa"
+
+
+@pytest.mark.parametrize(("read", "street"), [
+    ("Số 114 Phản Đình Phùng, Phường Tân Phước Khánh, Tỉnh Bình Dương", "Số 114 Phan Đình Phùng"),
+    ("Số 187 Hùng Vượng, Phường 4, Thành phố Vũng Tàu", "Số 187 Hùng Vương"),
+    ("SỐ 5 LÊ LƠI, Phường Bến Nghé, Thành phố Hồ Chí Minh", "Số 5 LÊ LỢI"),  # capitals stay capitals
+])
+def test_a_well_known_street_misread_by_a_mark_is_restored(read: str, street: str) -> None:
+    got = normalize(read)
+    assert got.value is not None and got.value.split(",")[0] == street
+    assert "address: a well-known street name's marks restored" in got.reasons and got.corrections >= 1
+
+
+@pytest.mark.parametrize("address", [
+    "Số 9 Phan Đình Phùng, Phường Nha Trang, Khánh Hòa",  # listed and right
+    "Số 9 Phan Văn Trị, Phường Nha Trang, Khánh Hòa",  # not listed: left alone
+    "Thôn Phạn Đình, Xã Cảm Nhân, Lào Cai",  # no listed name folds like these words
+])
+def test_streets_spelled_right_or_unlisted_are_left_alone(address: str) -> None:
+    got = normalize(address)
+    assert got.value == address and not any("street name" in r for r in got.reasons)
