@@ -120,8 +120,8 @@ def _modifier(c: str) -> bool:
     return unicodedata.category(c) == "Lm"
 
 
-#: what OCR makes of the dash between two colours ("Xanh, Đen", "Cam ~ Đen", "Đỏ — Đen")
-_COLOUR_DASH = re.compile(r"(?<=\w)\s*[~,;:=—–_]+\s*(?=\w)")
+#: what OCR makes of the dash between two colours ("Xanh, Đen", "Cam ~ Đen", "Đỏ — Đen", "Xanh + Đen")
+_COLOUR_DASH = re.compile(r"(?<=\w)\s*[~,;:=+—–_]+\s*(?=\w)")
 
 
 def normalize_colour(raw: str) -> Checked:

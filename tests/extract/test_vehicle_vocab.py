@@ -68,6 +68,7 @@ def test_colour_punctuation_and_capitals(read: str, colour: str) -> None:
 @pytest.mark.parametrize(("read", "colour"), [
     ("XâRh, ĐẸn", "Xanh - Đen"),     # the dash read as a comma
     ("Cam ~ Đen", "Cam - Đen"),      # ... as a tilde
+    ("Xanh + Đen", "Xanh - Đen"),    # ... as a plus
     ("Trắng — Xanh", "Trắng - Xanh"),  # ... as a long dash
     ("Bạc ĐEN", "Bạc Đen"),          # a word in capitals beside one in sentence case
     ("ĐỎ đen", "Đỏ đen"),
