@@ -183,10 +183,12 @@ def _type_key(text: str) -> str:
 def normalize_capacity(raw: str) -> Checked:
     """``109,1 cm3``: the number as printed (comma or point) and the unit."""
     text = re.sub(r"(?i)\s*(cm3|cm³|cc|cm)\s*$", "", _tidy(raw))
-    m = re.search(r"[0-9OoIlSB]+(?:[.,][0-9OoIlSB]+)?", text)
+    m = re.search(r"[0-9OoIlSB]+(?:\s*[.,][\s.,]*[0-9OoIlSB]+)?", text)
     if m is None:
         return reject("capacity: no number read")
-    number = m.group(0).rstrip(".,")
+    # one decimal separator, however OCR doubled or spaced it ("149,,7", "108., 2"): a comma if it read one
+    number = re.sub(r"\s*[.,][\s.,]*", lambda s: "," if "," in s.group(0) else ".", m.group(0).rstrip(".,"))
+    spaced = int(number != m.group(0).rstrip(".,"))
     digits = re.sub(r"[.,]", "", number)
     fitted = fit(upper_compact(digits), (DIGITS,) * len(upper_compact(digits)))
     if fitted is None or not fitted[0]:
@@ -195,8 +197,8 @@ def normalize_capacity(raw: str) -> Checked:
     number = "".join(c if c in ".," else next(fixed) for c in number)
     value = float(number.replace(",", "."))
     if not 40 <= value <= 20000:
-        return Checked(f"{number} cm3", ("capacity: outside 40-20000 cm3",), fitted[1], doubt=True)
-    return Checked(f"{number} cm3", (), fitted[1])
+        return Checked(f"{number} cm3", ("capacity: outside 40-20000 cm3",), fitted[1] + spaced, doubt=True)
+    return Checked(f"{number} cm3", (), fitted[1] + spaced)
 
 
 def normalize_year(raw: str) -> Checked:

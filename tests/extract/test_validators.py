@@ -230,6 +230,16 @@ def test_vehicle_fields() -> None:
     assert vehicle.normalize_capacity("1O9.1").value == "109.1 cm3"
     assert vehicle.normalize_year("2O19").value == "2019"
     assert vehicle.normalize_year("19").value is None
+
+
+@pytest.mark.parametrize(("raw", "capacity"), [
+    ("149,,7", "149,7 cm3"),   # a doubled comma
+    ("108., 2", "108,2 cm3"),  # a comma read as a point and a comma, then a space
+    ("97 . 1", "97.1 cm3"),
+])
+def test_a_capacitys_decimal_separator_is_one_however_ocr_spaced_or_doubled_it(raw: str, capacity: str) -> None:
+    got = vehicle.normalize_capacity(raw)
+    assert got.value == capacity and got.corrections == 1 and got.ok
     assert vehicle.normalize_model("wave  alpha").value == "WAVE ALPHA"
 
 
