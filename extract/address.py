@@ -31,7 +31,7 @@ _PROVINCE_KEY_SET = frozenset(k for k, _ in _PROVINCE_KEYS)
 
 def normalize(raw: str) -> Checked:
     """The address as printed with its spacing and punctuation tidied."""
-    text = unicodedata.normalize("NFC", raw)
+    text = unicodedata.normalize("NFC", raw).replace("$", "S")  # no address has a dollar: "$ố 19" is "Số 19"
     text = _LEADERS.sub(" ", text)
     text = _GLUE.sub(" ", text)
     text = re.sub(r"\s*,\s*", ", ", text)

@@ -14,6 +14,8 @@ import re
 from functools import lru_cache
 from typing import TypeVar
 
+from rapidfuzz.distance import Levenshtein
+
 from sohoa.domain.text import fold
 
 log = logging.getLogger(__name__)
@@ -99,14 +101,15 @@ def official_spellings() -> frozenset[str]:
 
 
 def _place_word(part: str) -> str:
-    """The part with its opening kind word spelled right ("Ap 6" → "Ấp 6")."""
+    """The part with its opening kind word spelled right ("Ap 6" → "Ấp 6"); a kind word of three
+    words may also be one letter off ("Tổ dân phế Đông" → "Tổ dân phố Đông"; "Khu Phú Mỹ" stays)."""
     folded = key(part)
+    words = part.split()
     for word in sorted(PLACE_WORDS, key=len, reverse=True):
-        k = key(word)
-        if folded == k or folded.startswith(k + " "):
-            n = len(word.split())
-            rest = part.split()[n:]
-            return " ".join([word, *rest])
+        k, n = key(word), len(word.split())
+        near = n > 2 and len(words) > n and Levenshtein.distance(key(" ".join(words[:n])), k) <= 1
+        if folded == k or folded.startswith(k + " ") or near:
+            return " ".join([word, *words[n:]])
     return part
 
 

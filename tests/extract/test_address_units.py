@@ -208,3 +208,14 @@ def test_a_well_known_street_misread_by_a_mark_is_restored(read: str, street: st
 def test_streets_spelled_right_or_unlisted_are_left_alone(address: str) -> None:
     got = normalize(address)
     assert got.value == address and not any("street name" in r for r in got.reasons)
+
+
+@pytest.mark.parametrize(("read", "address"), [
+    ("Tổ dân phế Trung, Xã Thượng Trưng, Huyện Vĩnh Tường, Tỉnh Vĩnh Phúc",
+     "Tổ dân phố Trung, Xã Thượng Trưng, Huyện Vĩnh Tường, Tỉnh Vĩnh Phúc"),  # a kind word one letter off
+    ("$ố 19 ngõ 197 Hai Bà Trưng, Phường An Thắng, Thành phố Đà Nẵng",
+     "Số 19 ngõ 197 Hai Bà Trưng, Phường An Thắng, Thành phố Đà Nẵng"),  # S read as a dollar
+    ("Khu Phú Mỹ, Xã Vĩnh Thịnh, Tỉnh Bình Định", "Khu Phú Mỹ, Xã Vĩnh Thịnh, Tỉnh Bình Định"),  # a name, kept
+])
+def test_the_opening_kind_word_is_mended_only_where_unambiguous(read: str, address: str) -> None:
+    assert normalize(read).value == address
