@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from extract.vehicle import MODELS, normalize_colour, normalize_model
+from extract.vehicle import MODELS, normalize_colour, normalize_model, normalize_vehicle_type
+from sohoa.doctypes import DocTypeSpec
 
 
 @pytest.mark.parametrize(("read", "model"), [("TNNOVA", "INNOVA"), ("SH1251", "SH125I"), ("PUTURE", "FUTURE"),
@@ -96,8 +97,6 @@ def test_pages_differing_only_by_a_lost_dash_agree_and_keep_the_dash() -> None:
 
 
 def test_a_vehicle_type_with_parentheses_is_known_and_one_cut_short_is_a_soft_doubt() -> None:
-    from extract.vehicle import normalize_vehicle_type
-
     whole = normalize_vehicle_type("Ô tô tải (pick up cabin kép)")
     assert whole.value == "Ô tô tải (pick up cabin kép)" and whole.reasons == ()
     assert normalize_vehicle_type("Ô tô. tải. VAN").value == "Ô tô tải VAN"  # punctuation OCR sprinkled
@@ -116,3 +115,18 @@ def test_capacities_differing_by_comma_or_point_agree_and_keep_the_comma() -> No
     assert rec.chosen is not None and rec.chosen.value == "108,2 cm3" and rec.agree == 1
     assert reconcile("engine_capacity", [cand(1, "108.2 cm3", 0.95), cand(2, "108,2 cm3", 0.3)]).chosen.value \
         == "108.2 cm3"  # a comma on a poorly read page may be a speck
+
+
+def test_a_seven_word_vehicle_type_is_read_whole_beside_its_label(spec: DocTypeSpec) -> None:
+    from extract.labels import read_fields
+    from sohoa.model import BBox, Block, Line, Page, Word
+
+    x, words = 400, []
+    for t in ["Loại", "xe", "(Type):", "Ô", "tô", "tải", "(pick", "up", "cabin", "kép)"]:
+        words.append(Word(text=t, bbox=BBox(x0=x, y0=1263, x1=x + 19 * len(t), y1=1295), confidence=0.93))
+        x += 19 * len(t) + 25
+    line = Line(bbox=words[0].bbox.union(words[-1].bbox), words=tuple(words))
+    page = Page(dossier_id="t", index=1, width=2480, height=3508, dpi=300, sha256="0" * 64,
+                blocks=(Block(bbox=line.bbox, lines=(line,)),), page_type="registration_certificate")
+    [read] = read_fields(page, spec, page.page_type)["vehicle_type"]
+    assert normalize_vehicle_type(read.raw).value == "Ô tô tải (pick up cabin kép)"
