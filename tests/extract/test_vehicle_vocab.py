@@ -4,8 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from extract.checked import Checked
+from extract.record import Candidate, reconcile
 from extract.vehicle import MODELS, normalize_colour, normalize_model, normalize_vehicle_type
 from sohoa.doctypes import DocTypeSpec
+
+
+def reading(field: str, page: int, value: str, ocr: float) -> Candidate:
+    """A page's well-formed reading of ``field``."""
+    return Candidate(field, page, value, Checked(value), None, ocr, "page")
 
 
 @pytest.mark.parametrize(("read", "model"), [("TNNOVA", "INNOVA"), ("SH1251", "SH125I"), ("PUTURE", "FUTURE"),
@@ -43,16 +50,10 @@ def test_a_word_that_is_no_colour_is_doubted() -> None:
 
 
 def test_pages_agreeing_on_a_colour_keep_the_forms_case() -> None:
-    from extract.checked import Checked
-    from extract.record import Candidate, reconcile
-
-    def cand(page: int, value: str, ocr: float) -> Candidate:
-        return Candidate("color", page, value, Checked(value), None, ocr, "page")
-
     # the certificate (capitals) reads more confidently than the form, yet the form's spelling is the value
-    rec = reconcile("color", [cand(2, "ĐỎ - ĐEN", 0.97), cand(1, "Đỏ - Đen", 0.80)])
+    rec = reconcile("color", [reading("color", 2, "ĐỎ - ĐEN", 0.97), reading("color", 1, "Đỏ - Đen", 0.80)])
     assert rec.chosen is not None and rec.chosen.value == "Đỏ - Đen" and rec.agree == 1
-    alone = reconcile("color", [cand(2, "ĐỎ - ĐEN", 0.97)])
+    alone = reconcile("color", [reading("color", 2, "ĐỎ - ĐEN", 0.97)])
     assert alone.chosen is not None and alone.chosen.value == "ĐỎ - ĐEN"
 
 
@@ -81,18 +82,12 @@ def test_a_misread_dash_and_mixed_capitals_are_mended(read: str, colour: str) ->
 
 
 def test_pages_differing_only_by_a_lost_dash_agree_and_keep_the_dash() -> None:
-    from extract.checked import Checked
-    from extract.record import Candidate, reconcile
-
-    def cand(page: int, value: str, ocr: float) -> Candidate:
-        return Candidate("color", page, value, Checked(value), None, ocr, "page")
-
-    rec = reconcile("color", [cand(1, "Trắng Xanh", 0.94), cand(2, "Trắng - Xanh", 0.93)])
+    rec = reconcile("color", [reading("color", 1, "Trắng Xanh", 0.94), reading("color", 2, "Trắng - Xanh", 0.93)])
     assert rec.chosen is not None and rec.chosen.value == "Trắng - Xanh"
     assert rec.agree == 1 and rec.disagree == 0
-    smudge = reconcile("color", [cand(2, "Trắng Đen", 0.87), cand(1, "Trắng - Đen", 0.24)])
+    smudge = reconcile("color", [reading("color", 2, "Trắng Đen", 0.87), reading("color", 1, "Trắng - Đen", 0.24)])
     assert smudge.chosen is not None and smudge.chosen.value == "Trắng Đen"  # a poor page's dash is a smudge
-    other = reconcile("color", [cand(1, "Trắng Xanh", 0.94), cand(2, "Trắng - Đen", 0.93)])
+    other = reconcile("color", [reading("color", 1, "Trắng Xanh", 0.94), reading("color", 2, "Trắng - Đen", 0.93)])
     assert other.disagree == 1  # different colours still disagree
 
 
@@ -105,16 +100,13 @@ def test_a_vehicle_type_with_parentheses_is_known_and_one_cut_short_is_a_soft_do
 
 
 def test_capacities_differing_by_comma_or_point_agree_and_keep_the_comma() -> None:
-    from extract.checked import Checked
-    from extract.record import Candidate, reconcile
+    def readings(comma_ocr: float) -> list[Candidate]:
+        return [reading("engine_capacity", 1, "108.2 cm3", 0.95), reading("engine_capacity", 2, "108,2 cm3", comma_ocr)]
 
-    def cand(page: int, value: str, ocr: float) -> Candidate:
-        return Candidate("engine_capacity", page, value, Checked(value), None, ocr, "page")
-
-    rec = reconcile("engine_capacity", [cand(1, "108.2 cm3", 0.95), cand(2, "108,2 cm3", 0.90)])
+    rec = reconcile("engine_capacity", readings(0.90))
     assert rec.chosen is not None and rec.chosen.value == "108,2 cm3" and rec.agree == 1
-    assert reconcile("engine_capacity", [cand(1, "108.2 cm3", 0.95), cand(2, "108,2 cm3", 0.3)]).chosen.value \
-        == "108.2 cm3"  # a comma on a poorly read page may be a speck
+    poor = reconcile("engine_capacity", readings(0.3)).chosen
+    assert poor is not None and poor.value == "108.2 cm3"  # a comma on a poorly read page may be a speck
 
 
 def test_a_seven_word_vehicle_type_is_read_whole_beside_its_label(spec: DocTypeSpec) -> None:
