@@ -247,13 +247,16 @@ def _lookalike(row: tuple[str | None, str, str], parts: Sequence[Part], tokens: 
     Names are printed in capitals, and "NGUYỄN XUÂN" is one letter from "Nguyên quán"
     once the marks are folded away: a label printed in lower case never matches words
     all in capitals. A stop label (it only cuts values) must also be near with its marks
-    ("Nguyễn Quang" in a street name is not "Nguyên quán" misread).
+    ("Nguyễn Quang" in a street name is not "Nguyên quán" misread), and on capitals even
+    an exact match of the folded letters must keep the marks: the given names "TRỌNG TÀI"
+    are not the label "Trọng tải".
     """
-    if score >= 100.0:
-        return False
     words = " ".join(tokens[p.token].text for p in parts)
     letters = "".join(c for c in words if c.isalpha())
-    if not row[1].isupper() and len(letters) > 1 and letters.isupper():
+    capitals = not row[1].isupper() and len(letters) > 1 and letters.isupper()
+    if score >= 100.0:  # folded alike: a stop label on capitals must also keep its marks ("TRỌNG TÀI")
+        return row[0] is None and capitals and words.lower() != row[1].lower()
+    if capitals:
         return True
     return row[0] is None and fuzz.ratio(row[1].lower(), words.lower()) < STOP_WITH_MARKS
 

@@ -85,3 +85,14 @@ def test_a_damaged_nguyen_quan_label_is_a_fuzzy_stop(spec: DocTypeSpec) -> None:
 def test_a_label_with_a_dropped_letter_stops_the_name(spec: DocTypeSpec) -> None:
     page = _page(["Họ và tên: TRẦN VĂN AN Ngyên quán: Hà Nam"])
     assert _raws(page, spec, "owner_name") == ["TRẦN VĂN AN"]
+
+
+@pytest.mark.parametrize("page_type", ["declaration_form_tt79", "id_card"])
+def test_given_names_in_capitals_spelling_a_stop_label_without_its_marks_are_read_whole(
+    spec: DocTypeSpec, page_type: str
+) -> None:
+    page = _page(["Họ và tên: TRẦN QUANG TRỌNG TÀI"], page_type)  # "Trọng tải" (payload) once folded
+    assert _raws(page, spec, "owner_name") == ["TRẦN QUANG TRỌNG TÀI"]
+    assert "Trọng tải" not in _stop_hits(page, spec)
+    label = _page(["Họ và tên: TRẦN VĂN AN Trọng tải: 500 kg"])  # the label itself still stops the name
+    assert _raws(label, spec, "owner_name") == ["TRẦN VĂN AN"]
