@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 
 from extract.checked import Checked, reject
-from sohoa.domain.names import SURNAME_TEXT, is_name_syllable
+from sohoa.domain.names import SURNAME_TEXT, is_misread_name_syllable, is_name_syllable
 from sohoa.domain.text import fold
 
 log = logging.getLogger(__name__)
@@ -51,11 +51,14 @@ def normalize(raw: str) -> Checked:
     if fold(words[0]) not in SURNAMES:
         reasons.append("name: uncommon surname")
     bare = [w for w in words if w in ALWAYS_MARKED]
+    misread = any(is_misread_name_syllable(w) for w in words)
     if bare:
         reasons.append("name: diacritics probably lost in reading")
+    elif misread:
+        reasons.append("name: a word is a name syllable with its marks misread")
     elif not all(is_name_syllable(w) for w in words):
         reasons.append("name: a word outside the common name syllables (a mark may be misread)")
-    doubt = had_digits or len(words) > 7 or bool(bare)
+    doubt = had_digits or len(words) > 7 or bool(bare) or misread
     return Checked(value, tuple(reasons), corrections=corrections, doubt=doubt)
 
 

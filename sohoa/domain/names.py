@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import logging
 import unicodedata
+from functools import lru_cache
+
+from sohoa.domain.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -56,3 +59,14 @@ NAME_SYLLABLES: frozenset[str] = frozenset(
 def is_name_syllable(word: str) -> bool:
     """True when ``word`` (any case) is a syllable Vietnamese names are made of."""
     return unicodedata.normalize("NFC", word).upper() in NAME_SYLLABLES
+
+
+@lru_cache(maxsize=1)
+def _folded_syllables() -> frozenset[str]:
+    return frozenset(fold(w) for w in NAME_SYLLABLES)
+
+
+def is_misread_name_syllable(word: str) -> bool:
+    """True when ``word`` is no name syllable but one folds like it ("HÃNG" for "HẰNG": its marks
+    were misread, as OCR reads the breve and grave of ằ as a tilde)."""
+    return not is_name_syllable(word) and fold(word) in _folded_syllables()

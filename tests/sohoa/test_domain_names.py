@@ -12,7 +12,7 @@ import unicodedata
 import pytest
 
 from extract.names import normalize, richest
-from sohoa.domain.names import NAME_SYLLABLES, is_name_syllable
+from sohoa.domain.names import NAME_SYLLABLES, is_misread_name_syllable, is_name_syllable
 
 KNOWN = ("Nguyễn", "Thị", "Hằng", "Minh", "Nhung", "Dũng", "Phương", "Trần", "Lê", "Đức", "Văn", "Quỳnh")
 MISREAD = ("HÃNG", "MỊNH", "NHŨNG")
@@ -51,10 +51,17 @@ def test_a_word_is_not_known_by_its_letters_alone() -> None:
 
 
 @pytest.mark.parametrize("name", ["NGUYỄN THỊ HÃNG", "TRẦN VĂN MỊNH", "LÊ THỊ NHŨNG"])
-def test_normalize_gives_a_soft_reason_for_a_misread_mark(name: str) -> None:
+def test_normalize_doubts_a_mark_misread_on_a_name_syllable(name: str) -> None:
     checked = normalize(name)
     assert checked.value == name  # never changed
-    assert checked.doubt is False
+    assert checked.doubt is True  # a known syllable with other marks: review, whatever the confidence
+    assert checked.reasons == ("name: a word is a name syllable with its marks misread",)
+
+
+@pytest.mark.parametrize("name", ["NGUYỄN VĂN KHOÁI", "LÊ THỊ BƯỚM"])
+def test_normalize_gives_a_soft_reason_for_a_word_outside_the_stock(name: str) -> None:
+    checked = normalize(name)
+    assert checked.value == name and checked.doubt is False  # rare names exist
     assert OUTSIDE in checked.reasons
 
 
@@ -97,3 +104,20 @@ def test_richest_with_known_still_votes_between_known_spellings() -> None:
     assert is_name_syllable("HÀ") and is_name_syllable("HẠ")
     assert richest(["LÊ THỊ HÀ", "LÊ THỊ HẠ", "LÊ THỊ HẠ"], is_name_syllable) == "LÊ THỊ HẠ"
     assert richest(["LÊ THỊ HÀ", "LÊ THỊ HÀ", "LÊ THỊ HẠ"], is_name_syllable) == "LÊ THỊ HÀ"
+
+
+@pytest.mark.parametrize(("word", "misread"), [
+    ("HÃNG", True),   # HẰNG with its breve and grave read as a tilde
+    ("Ấn", False),    # a name syllable itself
+    ("HẰNG", False),
+    ("XYZ", False),   # folds like no name syllable: merely outside the stock
+])
+def test_a_word_folding_like_a_name_syllable_but_not_one_is_a_misread(word: str, misread: bool) -> None:
+    assert is_misread_name_syllable(word) is misread
+
+
+def test_a_name_with_a_misread_syllable_is_doubted() -> None:
+    got = normalize("NGUYỄN THỊ HÃNG")
+    assert got.doubt and got.value == "NGUYỄN THỊ HÃNG"  # sent to review, never changed
+    assert got.reasons == ("name: a word is a name syllable with its marks misread",)
+    assert not normalize("PHAN THỊ HẰNG").doubt
