@@ -43,6 +43,8 @@ Doan Đàm Lưu Mẫn Nhâm Ông Phó Phí Phương Sầm Ung Vòng Hùynh Khổ
 Luyện Mông Nghiêm Nhan Ninh Quan Thân Thiều Tiêu Trịnh Vi Yên Ân Khang Đoan Diệu Hạnh Kiệt Lĩnh Nhiệm Phấn
 Tuyến Thiết Toản Hòe Hoè Huyên Lăng Mỵ Nhạn Nhật Phụng Quyến Sỹ Sĩ Tín Tường Xoan Yên
 Lượng Kiện Khoát Lãng Lụa Mỹ Nhàn Thoại Giáp Hứa Lục Mạc Nông Vi Ma
+Ba Bốn Năm Chín Mười Tí Tèo Tý Bạc Giàu Lựu Mị Mừng Nhài Nhường Nết Nở Nụ Súng Thêm Thơm Tươi Vui Vàng Ước
+Sửu Dần Mão Thìn Tỵ Ngọ Mùi Dậu Tuất
 """
 
 #: common Vietnamese surnames, as written
