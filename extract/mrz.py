@@ -33,6 +33,7 @@ _WEIGHTS = (7, 3, 1)
 #: what OCR makes of a digit in the zone's OCR-B (a digit position only)
 _AS_DIGIT = str.maketrans({"O": "0", "D": "0", "Q": "0", "U": "0", "I": "1", "L": "1", "T": "1", "Z": "2",
                            "S": "5", "B": "8", "G": "6"})
+_ASCII_DIGITS = re.compile(r"[0-9]+")
 #: what OCR makes of the filler
 _FILLER = re.compile(r"[«‹≤<]|(?<=<)[KkCc(](?=<)")
 
@@ -50,7 +51,7 @@ def check_digit(data: str) -> str:
     """The ICAO 9303 check digit of ``data`` (digits, A-Z and the filler ``<``)."""
     total = 0
     for i, c in enumerate(data):
-        value = int(c) if c.isdigit() else (ord(c) - 55 if "A" <= c <= "Z" else 0)
+        value = int(c) if "0" <= c <= "9" else (ord(c) - 55 if "A" <= c <= "Z" else 0)
         total += value * _WEIGHTS[i % 3]
     return str(total % 10)
 
@@ -77,7 +78,7 @@ def _digits(text: str) -> str:
 def _checked(field: str, check: str) -> str | None:
     """``field`` read as digits when its check digit passes, else None."""
     digits = _digits(field)
-    return digits if digits.isdigit() and check_digit(digits) == _digits(check) else None
+    return digits if _ASCII_DIGITS.fullmatch(digits) and check_digit(digits) == _digits(check) else None
 
 
 def read_id(line1: str) -> str | None:
@@ -89,7 +90,7 @@ def read_id(line1: str) -> str | None:
     if document is None or check_digit(body) != _digits(line1[29]):
         return None
     number = body[10:22]
-    return number if number.isdigit() and number.endswith(document) else None
+    return number if _ASCII_DIGITS.fullmatch(number) and number.endswith(document) else None
 
 
 def read_birth(line2: str, id_number: str | None, today: dt.date | None = None) -> str | None:

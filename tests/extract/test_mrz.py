@@ -58,6 +58,12 @@ def test_no_text_makes_the_reader_raise(lines: list[str]) -> None:
     read_zone(lines)
 
 
+@given(st.text(alphabet="0123456789²³¹٣<OIS", min_size=24, max_size=24), st.text(max_size=31))
+def test_no_zone_shaped_text_makes_the_reader_raise(body: str, line2: str) -> None:
+    got = read_zone([f"IDVNM{body}<", line2])  # digits of other scripts are never read as numbers
+    assert got is None or got.id_number is None or got.id_number.isascii()
+
+
 @pytest.mark.slow
 def test_the_zone_printed_on_a_card_is_read_by_tesseract_and_gives_the_records_values(spec: DocTypeSpec) -> None:
     from ocr.tesseract import recognize
