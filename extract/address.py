@@ -62,11 +62,12 @@ def street_spelling(address: str) -> tuple[str, int]:
     """
     first, sep, rest = address.partition(",")
     words = first.split()
+    folded = [fold(w) for w in words]  # only marks change below, so these stay true
     table = streets_by_key()
     changed = 0
     for n in (5, 4, 3, 2):
         for i in range(len(words) - n + 1):
-            known = table.get(tuple(fold(w) for w in words[i : i + n]))
+            known = table.get(tuple(folded[i : i + n]))
             if known is None:
                 continue
             listed = known.upper().split() if all(w.isupper() for w in words[i : i + n]) else known.split()

@@ -466,7 +466,7 @@ def _as_printed(field: str, chosen: Candidate, agreeing: Sequence[Candidate]) ->
     value = chosen.value or ""
 
     def well_read(c: Candidate) -> bool:  # a smudge on a poor page reads as a dash or a comma too
-        return c.ocr >= _DASH_READ_WELL and not c.crop_disagree
+        return c.ocr >= _SEPARATOR_READ_WELL and not c.crop_disagree
 
     if field in _AS_WRITTEN and value.isupper():  # the certificate prints "ĐEN", the form "Đen"
         return next((c for c in agreeing if not (c.value or "").isupper()), chosen)
@@ -485,7 +485,7 @@ _OK_WEIGHT: dict[str, float] = {"engine_number": 0.5}
 
 #: OCR confidence from which a colour's dash or a capacity's comma one page read and another lost
 #: is trusted
-_DASH_READ_WELL = 0.5
+_SEPARATOR_READ_WELL = 0.5
 
 #: free text kept as written in sentence case, where one page prints it in capitals
 _AS_WRITTEN = ("color", "vehicle_type")
