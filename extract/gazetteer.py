@@ -16,18 +16,13 @@ from typing import TypeVar
 
 from rapidfuzz.distance import Levenshtein
 
-from sohoa.domain.text import fold
+from sohoa.domain.text import fold_words as key
 
 log = logging.getLogger(__name__)
 
 #: the kind words that open a hamlet or street part of an address
 PLACE_WORDS = ("Tổ dân phố", "Khu phố", "Ấp", "Xóm", "Thôn", "Bản", "Số", "Khu", "Tổ", "Làng", "Buôn", "Phum",
                "Sóc", "Ngõ", "Ngách", "Hẻm", "Đường", "Khóm")
-
-
-def key(text: str) -> str:
-    """Folded, punctuation as spaces."""
-    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
 
 
 def _add(table: dict[str, set[str]], name: str) -> None:

@@ -13,7 +13,6 @@ passes the crop reader in.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
@@ -40,7 +39,7 @@ from sohoa.doctypes import DocTypeSpec, FieldSpec
 from sohoa.domain.cccd import parse_cccd
 from sohoa.domain.names import is_name_syllable
 from sohoa.domain.plates import VehicleClass
-from sohoa.domain.text import fold
+from sohoa.domain.text import fold, fold_words
 from sohoa.domain.vin import is_valid_vin
 from sohoa.errors import SohoaError
 from sohoa.model import BBox, FieldValue, Page, Reading
@@ -343,7 +342,7 @@ _SAME: dict[str, Callable[[str, str], bool]] = {
 
 
 def _words(text: str) -> list[str]:
-    return re.sub(r"[^\w]+", " ", fold(text)).split()
+    return fold_words(text).split()
 
 
 def _prefix_of(short: list[str], long: list[str]) -> bool:

@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from extract.checked import Checked, reject
 from extract.confusions import DIGITS, fit, upper_compact
-from sohoa.domain.text import fold
+from sohoa.domain.text import fold, fold_words
 from sohoa.domain.vin import canonical_brand
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ VEHICLE_TYPES = (
     "Ô tô đầu kéo", "Rơ moóc", "Sơ mi rơ moóc",
 )
 _COLOUR_BY_KEY = {fold(c): c for c in COLOURS}
-_TYPE_BY_KEY = {" ".join(re.findall(r"\w+", fold(t))): t for t in VEHICLE_TYPES}
+_TYPE_BY_KEY = {fold_words(t): t for t in VEHICLE_TYPES}
 #: trade names of vehicles common on Vietnamese registers (written from the makers' ranges for this
 #: project); a reading one letter from exactly one of them takes its spelling, any other is a soft doubt
 MODELS = tuple(" ".join(line.split()) for text in (
@@ -167,17 +167,12 @@ def normalize_vehicle_type(raw: str) -> Checked:
     text = _tidy(raw)
     if len(text) < 3:
         return reject("vehicle type: nothing read")
-    hit = _closest(_type_key(text), _TYPE_BY_KEY, max_ratio=0.25)
+    hit = _closest(fold_words(text), _TYPE_BY_KEY, max_ratio=0.25)  # "Ô tô. tải." is "o to tai"
     if hit is None:
         return Checked(text, ("vehicle type: not in the list of types",), doubt=True)
     if text.count("(") > text.count(")"):  # "Ô tô tải (pick up" wrapped: which type it was is unsure
         return Checked(hit, ("vehicle type: cut short (a parenthesis left open)",), corrections=int(hit != text))
     return Checked(hit, (), corrections=int(hit != text))
-
-
-def _type_key(text: str) -> str:
-    """The type's words folded, without punctuation ("Ô tô. tải. (piek" → "o to tai piek")."""
-    return " ".join(re.findall(r"\w+", fold(text)))
 
 
 def normalize_capacity(raw: str) -> Checked:

@@ -7,6 +7,7 @@ spellings of a label or name are the same words.
 from __future__ import annotations
 
 import logging
+import re
 import unicodedata
 
 log = logging.getLogger(__name__)
@@ -23,3 +24,8 @@ def strip_marks(text: str) -> str:
 def fold(text: str) -> str:
     """Diacritic-free, lower case, single-spaced: the key used to compare spellings."""
     return " ".join(strip_marks(text).casefold().split())
+
+
+def fold_words(text: str) -> str:
+    """:func:`fold` with punctuation as spaces: the words only (``'Ô tô. tải. (pick'`` → ``'o to tai pick'``)."""
+    return " ".join(re.sub(r"[^\w]+", " ", fold(text)).split())
