@@ -12,13 +12,16 @@ passes the crop reader in.
 
 from __future__ import annotations
 
+import itertools
 import logging
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from dataclasses import field as dataclass_field
 
 import cv2
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from extract import confidence as conf_mod
 from extract import mrz
@@ -36,6 +39,7 @@ from extract.normalizers import normalize
 from extract.syllable import is_syllable
 from extract.vin import same_vehicle
 from sohoa.doctypes import DocTypeSpec, FieldSpec
+from sohoa.domain import vin as vin_facts
 from sohoa.domain.cccd import parse_cccd
 from sohoa.domain.names import is_name_syllable
 from sohoa.domain.plates import VehicleClass
@@ -397,37 +401,96 @@ def i_as_other_pages_read_it(cands: Sequence[Candidate]) -> list[Candidate]:
     return out
 
 
-def pieced_vins(cands: Sequence[Candidate]) -> list[Candidate]:
-    """``cands`` with a misread VIN repaired from another page's suffix when the check digit then passes.
+def pieced_vins(cands: Sequence[Candidate], brand: str | None = None) -> list[Candidate]:
+    """``cands`` with a misread VIN repaired from the pages' other readings when the check digit then passes.
 
     Some certificates print only the VIN's end (``5808EY104314``); when a form or rubbing
-    read the whole VIN but misread its end (``RLHHA9862AY427719``), its first characters
-    and the certificate's end may make a valid VIN (``RLHHA0802AY427719``). Every
-    character was read on a page: nothing is invented. The pieced VIN is doubted (a
-    person confirms it): its first characters pass only the check digit.
+    read the whole VIN but misread some of it (``RLHHA9862AY427719``), the characters the
+    pages read at each position (a VIN's head aligned at its start, a suffix at its end)
+    may make exactly one valid VIN (``RLHHA0802AY427719``). The brand's maker code (WMI)
+    counts as one more reading of the first three characters. Every character was read
+    somewhere and is at least half as well supported as the best at its place (see
+    :func:`_vin_votes`): nothing is invented. The VIN is taken only when exactly one combination passes; it
+    is doubted (a person confirms it), for the check digit lets one wrong combination in
+    11 pass. Nothing is changed when a page read a valid VIN.
     """
     out = list(cands)
-    suffixes = [c for c in cands if c.value and 10 <= len(c.value) < 17 and c.checked.ok]
-    for i, c in enumerate(out):
-        if not c.value or len(c.value) != 17 or is_valid_vin(c.value) or not suffixes:
-            continue
-        joined = {c.value[: 17 - len(s.value or "")] + (s.value or ""): s for s in suffixes if s.page != c.page}
-        valid = [v for v in joined if is_valid_vin(v) and vin_mod.normalize(v).ok]
-        if len(valid) != 1:
-            continue
-        v, s = valid[0], joined[valid[0]]
-        head = 17 - len(s.value or "")
-        why = f"chassis: VIN pieced from page {c.page}'s first {head} characters and page {s.page}'s end"
-        checked = Checked(v, (why,), c.checked.corrections + sum(a != b for a, b in zip(v, c.value, strict=True)),
-                          doubt=True)
-        out[i] = replace(c, checked=checked, ocr=min(c.ocr, s.ocr))
+    full = [i for i, c in enumerate(cands) if c.value and len(c.value) == 17]
+    if not full or any(is_valid_vin(c.value or "") for c in cands):
+        return out
+    votes = _vin_votes(cands, brand)
+    vin = _best_supported_vin(votes)
+    if vin is None:
+        return out
+    i = max(full, key=lambda k: cands[k].rank())
+    c = cands[i]
+    pages = sorted({x.page for x in cands if x.value})
+    why = f"chassis: VIN pieced from the readings of pages {', '.join(map(str, pages))} by its check digit"
+    if brand and vin[:3] != (c.value or "")[:3] and vin_facts.brand_for_wmi(vin) is not None:
+        why += f" and the maker code of the brand {brand}"
+    corrections = c.checked.corrections + sum(a != b for a, b in zip(vin, c.value or "", strict=True))
+    out[i] = replace(c, checked=Checked(vin, (why,), corrections, doubt=True),
+                     ocr=min(x.ocr for x in cands if x.value))
     return out
 
 
-def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
+#: at most this many combinations of the pages' characters are tried for a VIN
+MAX_VIN_COMBINATIONS = 4096
+#: the least a reading weighs in a VIN's vote (an OCR confidence of 0 still read something)
+MIN_VOTE = 0.05
+
+
+def _vin_votes(cands: Sequence[Candidate], brand: str | None) -> list[dict[str, float]]:
+    """Per VIN position, the characters the readings hold there, each weighed by how well it was read.
+
+    A 17-character reading covers every position; a shorter one that begins with a maker
+    code is the VIN's head (aligned at the start), any other the VIN's end (aligned at
+    the end). I, O and Q (never in a VIN) count as 1, 0 and 0. A reading weighs its OCR
+    confidence (at least ``MIN_VOTE``), twice that when its crop re-read agreed; the
+    brand's maker code weighs as a well-read reading of the first three characters.
+    """
+    heads = {(c.value or "")[:3] for c in cands if c.value and len(c.value) == 17}
+    votes: list[dict[str, float]] = [{} for _ in range(17)]
+    for c in cands:
+        text = (c.value or "").translate(vin_mod.NO_IOQ)
+        if not 8 <= len(text) <= 17:
+            continue
+        start = 0 if len(text) == 17 or text[:3] in heads or vin_facts.brand_for_wmi(text) else 17 - len(text)
+        weight = max(min(1.0, c.ocr), MIN_VOTE) * (1 + c.crop_agree)
+        for k, ch in enumerate(text):
+            votes[start + k][ch] = votes[start + k].get(ch, 0.0) + weight
+    for code in _brand_wmis(brand):
+        for k, ch in enumerate(code):
+            votes[k][ch] = votes[k].get(ch, 0.0) + 1.0
+    return votes
+
+
+def _brand_wmis(brand: str | None) -> list[str]:
+    """The maker codes (WMI) of a brand read on the papers (none when unknown)."""
+    if not brand:
+        return []
+    mine = vin_facts.canonical_brand(brand)
+    return [code for code, (_, printed) in vin_facts.WMI.items() if printed == mine]
+
+
+def _best_supported_vin(votes: Sequence[Mapping[str, float]]) -> str | None:
+    """The one valid VIN made of well-supported characters (each at least half as weighed as its place's best).
+
+    None when no combination, or more than one, is valid: a weakly read character is never taken
+    over a well-read one.
+    """
+    options = [[ch for ch in v if v[ch] >= max(v.values()) / 2] for v in votes if v]
+    if len(options) != 17 or math.prod(len(o) for o in options) > MAX_VIN_COMBINATIONS:
+        return None
+    valid = [text for text in map("".join, itertools.product(*options))
+             if is_valid_vin(text) and vin_facts.model_years(text[9])]
+    return valid[0] if len(valid) == 1 else None
+
+
+def reconcile(field: str, cands: Sequence[Candidate], hints: Mapping[str, str | None] | None = None) -> Reconciled:
     """Group the pages' values; the best-supported group wins (a full VIN over its suffix)."""
     if field == "chassis_number":
-        cands = pieced_vins(i_as_other_pages_read_it(cands))
+        cands = pieced_vins(i_as_other_pages_read_it(cands), (hints or {}).get("brand"))
     valued = [c for c in cands if c.value is not None]
     if not valued:
         return Reconciled(None, 0, 0, tuple(cands))
@@ -439,8 +502,9 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
                 break
         else:
             groups.append([c])
-    weight = _OK_WEIGHT.get(field, 1.0)
-    groups.sort(key=lambda g: (sum(1 + weight * c.checked.ok for c in g), max(c.rank() for c in g)), reverse=True)
+    everyone = [c.value or "" for c in valued if c.checked.ok]
+    groups.sort(key=lambda g: (sum(_support(field, c) for c in g), _centrality(field, g[0].value or "", everyone),
+                               max(c.rank() for c in g)), reverse=True)
     best = groups[0]
     # a full VIN over its suffix, a full date over a year
     # engine: with its hyphen; address: not a line cut short; a valid VIN before all
@@ -458,6 +522,29 @@ def reconcile(field: str, cands: Sequence[Candidate]) -> Reconciled:
     support = max((len(g) for g in rivals), default=0)
     exact = max(0, sum(c.value == chosen.value for c in best) - 1)
     return Reconciled(chosen, len(best) - 1, disagree, tuple(cands), min(1.0, rival), support, exact)
+
+
+def _support(field: str, c: Candidate) -> float:
+    """What one reading adds to its group's weight: one page, and more when its value is valid.
+
+    A VIN whose check digit passes counts one more (a misread passes one time in 11, while
+    a VIN's suffix or an older frame number has nothing to check).
+    """
+    vin_bonus = float(field == "chassis_number" and is_valid_vin(c.value or ""))
+    return 1 + _OK_WEIGHT.get(field, 1.0) * c.checked.ok + vin_bonus
+
+
+def _centrality(field: str, value: str, everyone: Sequence[str]) -> int:
+    """Between equally supported readings of an identifier, the one nearest all the pages' readings wins.
+
+    Minus the sum of edit distances to every valid reading: of ``JFB8E-…``, ``GF58E-…``
+    and ``JF58E-…``, each misread differs from the true number in one place, and from
+    each other in two. Zero for other fields, and under three valid readings (two are
+    equally near each other: their order is kept).
+    """
+    if field not in _CENTRAL or len(everyone) < 3:
+        return 0
+    return -sum(Levenshtein.distance(upper_compact(value), upper_compact(v)) for v in everyone)
 
 
 def _as_printed(field: str, chosen: Candidate, agreeing: Sequence[Candidate]) -> Candidate:
@@ -481,6 +568,10 @@ def _as_printed(field: str, chosen: Candidate, agreeing: Sequence[Candidate]) ->
 #: one more page). An engine number's shape says little (4JH1049623 looks like a lost hyphen but is
 #: Isuzu's shape): two pages agreeing on a doubted shape beat one odd reading of a plain shape.
 _OK_WEIGHT: dict[str, float] = {"engine_number": 0.5}
+
+#: identifiers with nothing to check them by but the pages' agreement: between equally supported
+#: readings, the most central one is chosen
+_CENTRAL = ("engine_number",)
 
 #: OCR confidence from which a colour's dash or a capacity's comma one page read and another lost
 #: is trusted
@@ -582,7 +673,8 @@ def extract_with_evidence(pages: Sequence[Page], *, spec: DocTypeSpec, reread: C
     threshold = get_settings().review_threshold if threshold is None else threshold
     typed = [classify(p, spec) for p in pages]
     reads = {p.index: read_fields(p, spec, p.page_type) for p in typed}
-    order = sorted(spec.fields.values(), key=lambda f: f.normalizer == "plate")  # plate last: uses the type
+    # the plate last (its grammar depends on the vehicle type), the chassis after the brand (its maker code)
+    order = sorted(spec.fields.values(), key=lambda f: (f.normalizer == "plate", f.name == "chassis_number"))
     hints: dict[str, str | None] = {}
     rubbings = frozenset(name for name, pt in spec.page_types.items() if pt.group == "rubbing")
     reader = _Reader(reread, images, hints, rubbings)
@@ -592,7 +684,7 @@ def extract_with_evidence(pages: Sequence[Page], *, spec: DocTypeSpec, reread: C
     recs: dict[str, Reconciled] = {}
     for field in order:
         cands = reader.candidates(typed, field, reads) + zone_candidates(field, zones, reader)
-        recs[field.name] = reconcile(field.name, cands)
+        recs[field.name] = reconcile(field.name, cands, hints)
         chosen = recs[field.name].chosen
         hints[field.name] = chosen.value if chosen else None
     failures = cross_check(hints)

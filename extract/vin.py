@@ -24,7 +24,8 @@ from sohoa.domain import vin as vinfacts
 
 log = logging.getLogger(__name__)
 
-_NO_IOQ = str.maketrans("IOQ", "100")
+#: I, O and Q (never in a VIN) as the characters they usually are
+NO_IOQ = str.maketrans("IOQ", "100")
 #: what a character that never stands in a VIN was, read by OCR (the first is the usual one)
 READ_AS: dict[str, str] = {"I": "1", "O": "0D", "Q": "0"}
 #: at most this many ways of reading I, O and Q are tried (beyond, the usual reading is kept)
@@ -40,13 +41,13 @@ def _readings(text: str) -> list[str]:
     """Every way of reading the I, O and Q in ``text`` as VIN characters (only the usual one when too many)."""
     options = [READ_AS.get(c, c) for c in text]
     if math.prod(len(o) for o in options) > MAX_READINGS:
-        return [text.translate(_NO_IOQ)]
+        return [text.translate(NO_IOQ)]
     return ["".join(p) for p in itertools.product(*options)]
 
 
 def _forced(text: str) -> tuple[str, list[str], bool]:
     """``text`` with I, O, Q read as VIN characters; the reasons; True when several readings are valid."""
-    usual = text.translate(_NO_IOQ)
+    usual = text.translate(NO_IOQ)
     if usual == text:
         return text, [], False
     valid = [r for r in _readings(text) if _valid(r)]

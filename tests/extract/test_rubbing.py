@@ -69,9 +69,10 @@ def test_rubbing_strips_are_found_and_read(engine: str, chassis: str, seed: int)
         letters = rubbing_letters(image, box)
         assert letters.dtype == np.uint8 and 20 <= letters.shape[0] <= 80
         assert float(np.mean(letters)) > 150  # dark letters on white, not light on graphite
-        raw, _ = read_crop(letters, BBox(x0=0, y0=0, x1=letters.shape[1], y1=letters.shape[0]),
-                           whitelist=RUBBING_WHITELIST, psm=7)
+        raw, conf = read_crop(letters, BBox(x0=0, y0=0, x1=letters.shape[1], y1=letters.shape[0]),
+                              whitelist=RUBBING_WHITELIST, psm=7)
         assert normalize(kind, raw).value == text
+        assert conf > 0.3  # Tesseract's own word confidence for these whitelisted reads is 0
 
 
 def test_o_and_q_read_on_a_rubbing_are_the_stamped_zero(spec: DocTypeSpec) -> None:
@@ -96,10 +97,25 @@ def test_a_misread_vin_is_pieced_with_the_certificates_suffix_only_when_the_chec
     assert rec.chosen is not None and rec.chosen.value == "RLHHA0802AY427719"
     assert rec.chosen.checked.doubt and "pieced" in rec.chosen.checked.reasons[0]
     assert rec.agree == 1 and rec.chosen.page == 1
-    other = _cand(2, "0803AY427719")  # an end that does not make a valid VIN: nothing pieced
-    assert [c.value for c in pieced_vins([form, other])] == ["RLHHA9862AY427719", "0803AY427719"]
+    other = _cand(2, "0813AY427719")  # no combination of the two readings is a valid VIN: nothing pieced
+    assert [c.value for c in pieced_vins([form, other])] == ["RLHHA9862AY427719", "0813AY427719"]
     valid = _cand(1, "RLCS5C63XCY645859")  # a valid VIN is never changed
     assert pieced_vins([valid, card])[0] is valid
+
+
+def test_a_vin_is_pieced_from_the_characters_most_pages_read_and_the_brands_maker_code() -> None:
+    # the form misread the maker code (RLG is nobody's) and position 8; the card read the end well
+    form, card = _cand(1, "RLGS2PN4XSY643737", 0.3), _cand(2, "PN1XSY643737")
+    assert [c.value for c in pieced_vins([form, card])] == ["RLGS2PN4XSY643737", "PN1XSY643737"]
+    pieced = pieced_vins([form, card], brand="Yamaha")[0]
+    assert pieced.value == "RLCS2PN1XSY643737" and pieced.checked.doubt
+    assert "maker code of the brand Yamaha" in pieced.checked.reasons[0]
+    # a rubbing read as well as the card: both of its characters are tried where they disagree
+    rubbing = _cand(3, "RLCS2PN1XSY6437Z7")
+    assert [c.value for c in pieced_vins([form, card, rubbing])][2] == "RLCS2PN1XSY643737"  # the best-read VIN
+    # a weakly read character is never taken over a well-read one, even to pass the check digit
+    smudged = _cand(2, "PN1XSY643787", 0.9), _cand(3, "RLCS2PN1XSY64373Z", 0.1)  # its 3 would pass
+    assert pieced_vins([_cand(1, "RLCS2PN1XSY643787", 0.9), *smudged])[0].value == "RLCS2PN1XSY643787"
 
 
 def _ink_row(text: str) -> np.ndarray:

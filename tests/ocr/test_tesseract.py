@@ -113,6 +113,36 @@ def test_batched_crop_reads_answer_each_box_as_a_single_read_does() -> None:
     assert read_crops([], whitelist=wl) == []
 
 
+HOCR_TWO_PAGES = """<?xml version="1.0" encoding="UTF-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><body>
+  <div class='ocr_page' id='page_1' title='image "in0000.tif"; bbox 0 0 449 84; ppageno 0'>
+   <span class='ocr_line' id='line_1_1' title="bbox 22 22 427 63">
+    <span class='ocrx_word' id='word_1_1' title='bbox 22 22 427 63; x_wconf 0'>
+     <span class='ocrx_cinfo' title='x_bboxes 22 23 46 62; x_conf 98.78'>J</span>
+     <span class='ocrx_cinfo' title='x_bboxes 54 23 80 62; x_conf 77.85'>-</span>
+     <span class='ocrx_cinfo' title='x_bboxes 85 23 112 63; x_conf 99.01'>5</span>
+    </span>
+    <span class='ocrx_word' id='word_1_2' title='bbox 130 22 200 63; x_wconf 91'>A&amp;B</span>
+   </span>
+  </div>
+  <div class='ocr_page' id='page_3' title='image "in0002.tif"; bbox 0 0 300 60; ppageno 2'>
+    <span class='ocrx_word' id='word_3_1' title='bbox 5 5 50 40; x_wconf 64'>
+     <span class='ocrx_cinfo' title='x_bboxes 5 5 50 40; x_conf 88'>Đ</span></span>
+  </div>
+</body></html>"""
+
+
+def test_hocr_words_take_their_least_sure_characters_confidence() -> None:
+    pages = tesseract.hocr_words(HOCR_TWO_PAGES)
+    assert sorted(pages) == [0, 2]  # by ppageno: an image with nothing read has no words
+    first = pages[0]
+    assert [w.text for w in first] == ["J-5", "A&B"]
+    assert first[0].confidence == pytest.approx(0.7785)  # not the 0 Tesseract gives the word
+    assert first[1].confidence == pytest.approx(0.91)  # no character boxes: the word's own confidence
+    assert first[0].bbox == BBox(x0=22, y0=22, x1=427, y1=63)
+    assert [(w.text, w.confidence) for w in pages[2]] == [("Đ", pytest.approx(0.88))]
+
+
 def test_osd_reports_the_rotation_to_apply(scans: Path) -> None:
     rotation, confidence = detect_orientation(load_gray(scans / "phototest-rotated-L.png"), 30, dpi=200)
     assert rotation == 90 and confidence > 1.0
