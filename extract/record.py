@@ -377,28 +377,44 @@ class Reconciled:
         return self.rival_support >= self.agree + 1 and self.rival >= self.chosen.ocr - 0.15
 
 
-def i_as_other_pages_read_it(cands: Sequence[Candidate]) -> list[Candidate]:
-    """A VIN's I (none stands in a VIN) read as J where the other pages read J there, not 1.
+def j_or_1_as_other_pages_read_it(cands: Sequence[Candidate]) -> list[Candidate]:
+    """A VIN's J read as 1, or 1 as J, where more of the other pages read the other one there.
 
-    The grammar makes an I a 1, but J weighs as much as 1 in the check digit, so only
-    another page can tell: the characters other readings of the same length hold at the
-    I's place vote, and J wins only with more votes than 1.
+    J weighs as much as 1 in the check digit, so the check cannot tell them apart (nor an
+    I, which no VIN holds and the grammar reads as 1): only another page can. The other
+    readings that cover the place (whole VINs, and suffixes aligned at the end) vote, and
+    the character changes only with more votes than it has.
     """
     out = list(cands)
+    heads = {(c.value or "")[:3] for c in cands if c.value and len(c.value) == 17}
     for k, c in enumerate(cands):
-        raw = upper_compact(c.raw)
-        if c.value is None or len(c.value) != 17 or len(raw) != 17 or "I" not in raw:
+        if c.value is None or len(c.value) != 17:
             continue
-        others = [o.value for o in cands if o.page != c.page and o.value and len(o.value) == 17]
+        others = [_vin_places(o.value or "", heads) for o in cands if o.page != c.page]
         value = list(c.value)
-        for i in (i for i, ch in enumerate(raw) if ch == "I"):
-            votes = [o[i] for o in others]
-            if votes.count("J") > votes.count("1"):
-                value[i] = "J"
+        for i, ch in enumerate(c.value):
+            votes = [o[i] for o in others if i in o]
+            if ch in "1J" and votes.count("J1".replace(ch, "")) > votes.count(ch):
+                value[i] = "J1".replace(ch, "")
         if (new := "".join(value)) != c.value:
-            why = "chassis: I read as J where other pages read J"
+            changes = ", ".join(f"{a}→{b}" for a, b in zip(c.value, new, strict=True) if a != b)
+            why = f"chassis: {changes} where other pages read it so (J and 1 weigh the same in the check digit)"
             out[k] = replace(c, checked=replace(c.checked, value=new, reasons=(*c.checked.reasons, why)))
     return out
+
+
+def _vin_places(text: str, heads: set[str]) -> dict[int, str]:
+    """The VIN positions a reading covers, with its characters (I, O, Q as 1, 0, 0); none when not VIN-like.
+
+    A 17-character reading covers every position; a shorter one (8 or more) that begins
+    with a maker code, or as a whole VIN read on another page begins, is the VIN's head;
+    any other is the VIN's end.
+    """
+    text = text.translate(vin_mod.NO_IOQ)
+    if not 8 <= len(text) <= 17:
+        return {}
+    start = 0 if len(text) == 17 or text[:3] in heads or vin_facts.brand_for_wmi(text) else 17 - len(text)
+    return {start + k: ch for k, ch in enumerate(text)}
 
 
 def pieced_vins(cands: Sequence[Candidate], brand: str | None = None) -> list[Candidate]:
@@ -443,22 +459,16 @@ MIN_VOTE = 0.05
 def _vin_votes(cands: Sequence[Candidate], brand: str | None) -> list[dict[str, float]]:
     """Per VIN position, the characters the readings hold there, each weighed by how well it was read.
 
-    A 17-character reading covers every position; a shorter one that begins with a maker
-    code is the VIN's head (aligned at the start), any other the VIN's end (aligned at
-    the end). I, O and Q (never in a VIN) count as 1, 0 and 0. A reading weighs its OCR
+    Readings are placed by :func:`_vin_places`. A reading weighs its OCR
     confidence (at least ``MIN_VOTE``), twice that when its crop re-read agreed; the
     brand's maker code weighs as a well-read reading of the first three characters.
     """
     heads = {(c.value or "")[:3] for c in cands if c.value and len(c.value) == 17}
     votes: list[dict[str, float]] = [{} for _ in range(17)]
     for c in cands:
-        text = (c.value or "").translate(vin_mod.NO_IOQ)
-        if not 8 <= len(text) <= 17:
-            continue
-        start = 0 if len(text) == 17 or text[:3] in heads or vin_facts.brand_for_wmi(text) else 17 - len(text)
         weight = max(min(1.0, c.ocr), MIN_VOTE) * (1 + c.crop_agree)
-        for k, ch in enumerate(text):
-            votes[start + k][ch] = votes[start + k].get(ch, 0.0) + weight
+        for k, ch in _vin_places(c.value or "", heads).items():
+            votes[k][ch] = votes[k].get(ch, 0.0) + weight
     for code in _brand_wmis(brand):
         for k, ch in enumerate(code):
             votes[k][ch] = votes[k].get(ch, 0.0) + 1.0
@@ -490,7 +500,7 @@ def _best_supported_vin(votes: Sequence[Mapping[str, float]]) -> str | None:
 def reconcile(field: str, cands: Sequence[Candidate], hints: Mapping[str, str | None] | None = None) -> Reconciled:
     """Group the pages' values; the best-supported group wins (a full VIN over its suffix)."""
     if field == "chassis_number":
-        cands = pieced_vins(i_as_other_pages_read_it(cands), (hints or {}).get("brand"))
+        cands = pieced_vins(j_or_1_as_other_pages_read_it(cands), (hints or {}).get("brand"))
     valued = [c for c in cands if c.value is not None]
     if not valued:
         return Reconciled(None, 0, 0, tuple(cands))

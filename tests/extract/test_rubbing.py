@@ -15,7 +15,7 @@ from extract.record import (
     RUBBING_WHITELIST,
     Candidate,
     extract_record,
-    i_as_other_pages_read_it,
+    j_or_1_as_other_pages_read_it,
     pieced_vins,
     reconcile,
 )
@@ -178,15 +178,21 @@ def test_a_crop_that_saw_the_letter_the_page_only_had_from_the_grammar_wins() ->
     assert _settle(plain, crop) is plain
 
 
-def test_a_vins_i_is_read_as_j_only_where_other_pages_read_j() -> None:
+def test_a_vins_i_or_1_is_read_as_j_only_where_other_pages_read_j() -> None:
     form = _cand(1, "RLHIF450XDY430872")  # the grammar alone makes it RLH1F...
     rubbing = _cand(3, "RLHJF45OX0Y430872")  # misread elsewhere, but J at the I's place
     assert form.value == "RLH1F450XDY430872"
     rec = reconcile("chassis_number", [form, rubbing])
     assert rec.chosen is not None and rec.chosen.value == "RLHJF450XDY430872"
-    assert any("I read as J" in r for r in rec.chosen.checked.reasons)
+    assert any("1→J where other pages read it so" in r for r in rec.chosen.checked.reasons)
     ones = _cand(3, "RLH1F450X0Y430872")  # the other page read 1: it stays 1
-    assert i_as_other_pages_read_it([form, ones])[0].value == "RLH1F450XDY430872"
+    assert j_or_1_as_other_pages_read_it([form, ones])[0].value == "RLH1F450XDY430872"
+    # a valid VIN read with 1 for the plant's J: the check digit passes either way, two pages say J
+    valid = _cand(2, "RL0LSFEG0M1478714")
+    others = [_cand(1, "RL0LSFEG0MJ476714"), _cand(3, "SFEG0MJ478714")]
+    assert j_or_1_as_other_pages_read_it([valid, *others])[0].value == "RL0LSFEG0MJ478714"
+    tie = [valid, _cand(1, "RL0LSFEG0MJ476714"), _cand(3, "SFEG0M1478714")]  # one each way: it stays
+    assert j_or_1_as_other_pages_read_it(tie)[0].value == "RL0LSFEG0M1478714"
 
 
 def test_a_strip_that_cannot_be_cut_out_falls_back_to_the_value_box(spec: DocTypeSpec,
