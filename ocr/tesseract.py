@@ -318,13 +318,14 @@ def _title_value(title: str, key: str) -> str | None:
 
 
 def hocr_words(hocr: str) -> dict[int, list[Word]]:
-    """The words of an hOCR document by page index; a word's confidence is its least sure character's.
+    """The words of an hOCR document by page index, with Tesseract's word confidences.
 
     With a character whitelist Tesseract's LSTM gives a word confidence 0 whenever the
     unconstrained best guess for one of its characters was not allowed, however sure the
     allowed characters are (tesseract-ocr/tesseract#3856): a rubbing read as
-    ``JF58E-2264287`` with every character at 98-99 % is reported at 0. The characters'
-    own confidences (``hocr_char_boxes``) do not have that fault.
+    ``JF58E-2264287`` with every character at 98-99 % is reported at 0. Such a word
+    takes its least sure character's confidence (``hocr_char_boxes``) instead; other
+    words keep the word confidence (on another scale: characters run higher).
     """
     parser = _HocrWords()
     parser.feed(hocr)
@@ -335,7 +336,7 @@ def hocr_words(hocr: str) -> dict[int, list[Word]]:
             text = nfc("".join(parts))
             x0, y0, x1, y1 = (int(v) for v in (_title_value(title, "bbox") or "0 0 0 0").split())
             if text:
-                conf = min(chars) if chars else wconf
+                conf = min(chars) if chars and wconf <= 0 else wconf
                 out[page].append(Word(text=text, bbox=BBox(x0=x0, y0=y0, x1=x1, y1=y1),
                                       confidence=min(max(conf, 0.0), 100.0) / 100))
     return out
