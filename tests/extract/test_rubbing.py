@@ -214,3 +214,35 @@ def test_a_strip_that_cannot_be_cut_out_falls_back_to_the_value_box(spec: DocTyp
     fields = extract_record(pages, spec=spec, reread=reader, images={1: white})
     assert fields["engine_number"].value == "HA08E-6156542"
     assert reader.calls and RUBBING_WHITELIST not in {w for _, w, _, _ in reader.calls}
+
+
+def _plate(page: int, value: str, ocr: float, **crop: bool) -> Candidate:
+    return Candidate("plate_number", page, value, normalize("plate", value), None, ocr, "page", **crop)
+
+
+def test_of_two_pages_that_disagree_the_reading_its_crop_confirmed_wins() -> None:
+    disputed = _plate(1, "28-U2 638.72", 0.89, crop_disagree=True)
+    confirmed = _plate(2, "26-U2 638.72", 0.84, crop_agree=True)
+    rec = reconcile("plate_number", [disputed, confirmed])
+    assert rec.chosen is not None and rec.chosen.value == "26-U2 638.72" and rec.disagree == 1
+    # both confirmed: the one the grammar did not have to correct
+    corrected = _plate(1, "51:6Y 647 7", 0.92, crop_agree=True)
+    assert corrected.checked.corrections == 1
+    rec = reconcile("plate_number", [corrected, _plate(2, "51-GY 647.77", 0.90, crop_agree=True)])
+    assert rec.chosen is not None and rec.chosen.value == "51-GY 647.77"
+    # nothing to tell them apart but the engine's confidence
+    rec = reconcile("plate_number", [_plate(1, "71-F5 8196", 0.91), _plate(2, "71-F5 8106", 0.90)])
+    assert rec.chosen is not None and rec.chosen.value == "71-F5 8196"
+
+
+def _engine(page: int, value: str, ocr: float, **crop: bool) -> Candidate:
+    return Candidate("engine_number", page, value, normalize("engine", value), None, ocr, "page", **crop)
+
+
+def test_of_three_engine_numbers_read_three_ways_the_one_nearest_the_others_wins() -> None:
+    readings = [_engine(1, "GF58E-2264287", 0.39), _engine(2, "JFB58E-2264287", 0.69), _engine(3, "JF58E-2264287", 0.1)]
+    rec = reconcile("engine_number", readings)
+    assert rec.chosen is not None and rec.chosen.value == "JF58E-2264287" and rec.disagree == 2
+    # two readings are as near each other: the better read wins
+    rec = reconcile("engine_number", readings[1:])
+    assert rec.chosen is not None and rec.chosen.value == "JFB58E-2264287"
