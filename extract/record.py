@@ -75,13 +75,14 @@ class Candidate:
         return self.checked.value
 
     def cross_read(self) -> tuple[int, int]:
-        """Higher is better: the crop re-read agreed (not disagreed), and fewer characters were corrected.
+        """Higher is better: the crop re-read agreed, and fewer characters were corrected.
 
         Between equally supported readings of two pages this comes before OCR confidence:
         ``26-U2 638.72`` read alike on the page and in its crop beats ``28-U2 638.72``
-        whose crop said otherwise, however sure the engine was of each.
+        whose crop said otherwise, however sure the engine was of each. A crop that
+        disagreed is no worse than none (one of the two readings was kept).
         """
-        return (int(self.crop_agree) - int(self.crop_disagree), -self.checked.corrections)
+        return (int(self.crop_agree), -self.checked.corrections)
 
     def rank(self) -> tuple[int, int, int, float]:
         """Higher is better: a value, no doubt, found by an exact label, OCR confidence."""
@@ -386,13 +387,14 @@ class Reconciled:
         return self.rival_support >= self.agree + 1 and self.rival >= self.chosen.ocr - 0.15
 
 
-def j_or_1_as_other_pages_read_it(cands: Sequence[Candidate]) -> list[Candidate]:
-    """A VIN's J read as 1, or 1 as J, where more of the other pages read the other one there.
+def j_as_other_pages_read_it(cands: Sequence[Candidate]) -> list[Candidate]:
+    """A VIN's 1 read as J where more of the other pages read J there than 1.
 
     J weighs as much as 1 in the check digit, so the check cannot tell them apart (nor an
     I, which no VIN holds and the grammar reads as 1): only another page can. The other
-    readings that cover the place (whole VINs, and suffixes aligned at the end) vote, and
-    the character changes only with more votes than it has.
+    readings that cover the place (whole VINs, and suffixes aligned at the end) vote. A J
+    is never made a 1: OCR often reads a J as 1 or I, hardly ever a 1 as J (on training
+    seed 10, letting pages outvote a J lost four right VINs).
     """
     out = list(cands)
     heads = {(c.value or "")[:3] for c in cands if c.value and len(c.value) == 17}
@@ -403,11 +405,11 @@ def j_or_1_as_other_pages_read_it(cands: Sequence[Candidate]) -> list[Candidate]
         value = list(c.value)
         for i, ch in enumerate(c.value):
             votes = [o[i] for o in others if i in o]
-            if ch in "1J" and votes.count("J1".replace(ch, "")) > votes.count(ch):
-                value[i] = "J1".replace(ch, "")
+            if ch == "1" and votes.count("J") > votes.count("1"):
+                value[i] = "J"
         if (new := "".join(value)) != c.value:
             changes = ", ".join(f"{a}→{b}" for a, b in zip(c.value, new, strict=True) if a != b)
-            why = f"chassis: {changes} where other pages read it so (J and 1 weigh the same in the check digit)"
+            why = f"chassis: {changes} where other pages read J (J and 1 weigh the same in the check digit)"
             out[k] = replace(c, checked=replace(c.checked, value=new, reasons=(*c.checked.reasons, why)))
     return out
 
@@ -437,15 +439,16 @@ def pieced_vins(cands: Sequence[Candidate], brand: str | None = None) -> list[Ca
     somewhere and is at least half as well supported as the best at its place (see
     :func:`_vin_votes`): nothing is invented. The VIN is taken only when exactly one combination passes; it
     is doubted (a person confirms it), for the check digit lets one wrong combination in
-    11 pass. Nothing is changed when a page read a valid VIN.
+    11 pass. Nothing is changed when a page read a valid VIN outright (not only by cutting
+    a character off an 18-character read).
     """
     out = list(cands)
     full = [i for i, c in enumerate(cands) if c.value and len(c.value) == 17]
-    if not full or any(is_valid_vin(c.value or "") for c in cands):
+    if not full or any(is_valid_vin(c.value or "") and c.checked.ok for c in cands):
         return out
     votes = _vin_votes(cands, brand)
     vin = _best_supported_vin(votes)
-    if vin is None:
+    if vin is None or any(c.value == vin for c in cands):  # a page read it so: nothing to piece
         return out
     i = max(full, key=lambda k: cands[k].rank())
     c = cands[i]
@@ -509,7 +512,7 @@ def _best_supported_vin(votes: Sequence[Mapping[str, float]]) -> str | None:
 def reconcile(field: str, cands: Sequence[Candidate], hints: Mapping[str, str | None] | None = None) -> Reconciled:
     """Group the pages' values; the best-supported group wins (a full VIN over its suffix)."""
     if field == "chassis_number":
-        cands = pieced_vins(j_or_1_as_other_pages_read_it(cands), (hints or {}).get("brand"))
+        cands = pieced_vins(j_as_other_pages_read_it(cands), (hints or {}).get("brand"))
     valued = [c for c in cands if c.value is not None]
     if not valued:
         return Reconciled(None, 0, 0, tuple(cands))
@@ -521,14 +524,16 @@ def reconcile(field: str, cands: Sequence[Candidate], hints: Mapping[str, str | 
                 break
         else:
             groups.append([c])
-    everyone = [c.value or "" for c in valued if c.checked.ok]
+    everyone = [(c.value or "", c.ocr) for c in valued if c.checked.ok]
     groups.sort(key=lambda g: (sum(_support(field, c) for c in g), _centrality(field, g[0].value or "", everyone),
-                               max(c.cross_read() for c in g), max(c.rank() for c in g)), reverse=True)
+                               max(c.cross_read() for c in g) if field in _IDENTIFIERS else (0, 0),
+                               max(c.rank() for c in g)), reverse=True)
     best = groups[0]
     # a full VIN over its suffix, a full date over a year
     # engine: with its hyphen; address: not a line cut short; a valid VIN before all
     longest = field in ("chassis_number", "owner_birth_date", "engine_number", "owner_address")
-    fullest = max(best, key=lambda c: (is_valid_vin(c.value or ""), len(c.value or ""), c.rank()))
+    pool = [c for c in best if _read_well(c)] or best if field == "engine_number" else best  # a smudge makes a hyphen
+    fullest = max(pool, key=lambda c: (is_valid_vin(c.value or ""), len(c.value or ""), c.rank()))
     chosen = fullest if longest else best[0]
     chosen = _as_printed(field, chosen, best)
     if field in _MARKED_TEXT and len(best) > 1:
@@ -543,6 +548,11 @@ def reconcile(field: str, cands: Sequence[Candidate], hints: Mapping[str, str | 
     return Reconciled(chosen, len(best) - 1, disagree, tuple(cands), min(1.0, rival), support, exact)
 
 
+def _read_well(c: Candidate) -> bool:
+    """Confidently read and not contradicted by its crop: a smudge on a poor page reads as a dash or a comma too."""
+    return c.ocr >= _SEPARATOR_READ_WELL and not c.crop_disagree
+
+
 def _support(field: str, c: Candidate) -> float:
     """What one reading adds to its group's weight: one page, and more when its value is valid.
 
@@ -553,33 +563,32 @@ def _support(field: str, c: Candidate) -> float:
     return 1 + _OK_WEIGHT.get(field, 1.0) * c.checked.ok + vin_bonus
 
 
-def _centrality(field: str, value: str, everyone: Sequence[str]) -> int:
+def _centrality(field: str, value: str, everyone: Sequence[tuple[str, float]]) -> float:
     """Between equally supported readings of an identifier, the one nearest all the pages' readings wins.
 
-    Minus the sum of edit distances to every valid reading: of ``JFB8E-…``, ``GF58E-…``
-    and ``JF58E-…``, each misread differs from the true number in one place, and from
-    each other in two. Zero for other fields, and under three valid readings (two are
-    equally near each other: their order is kept).
+    Minus the sum of edit distances to every valid reading, each weighed between one half
+    and one by its OCR confidence: of ``JFB8E-…``, ``GF58E-…`` and ``JF58E-…``, each
+    misread differs from the true number in one place, and from each other in two. Zero
+    for other fields, and under three valid readings (two are equally near each other:
+    their order is kept).
     """
     if field not in _CENTRAL or len(everyone) < 3:
-        return 0
-    return -sum(Levenshtein.distance(upper_compact(value), upper_compact(v)) for v in everyone)
+        return 0.0
+    return -sum(Levenshtein.distance(upper_compact(value), upper_compact(v)) * (1 + min(1.0, ocr)) / 2
+                for v, ocr in everyone)
 
 
 def _as_printed(field: str, chosen: Candidate, agreeing: Sequence[Candidate]) -> Candidate:
     """Of readings that agree, the one written as the form prints the value."""
     value = chosen.value or ""
 
-    def well_read(c: Candidate) -> bool:  # a smudge on a poor page reads as a dash or a comma too
-        return c.ocr >= _SEPARATOR_READ_WELL and not c.crop_disagree
-
     if field in _AS_WRITTEN and value.isupper():  # the certificate prints "ĐEN", the form "Đen"
         return next((c for c in agreeing if not (c.value or "").isupper()), chosen)
     if field == "engine_capacity" and "." in value:  # a decimal comma loses its tail, a point grows none
-        return next((c for c in agreeing if "," in (c.value or "") and well_read(c)), chosen)
+        return next((c for c in agreeing if "," in (c.value or "") and _read_well(c)), chosen)
     if field == "color" and "-" not in value:  # OCR loses the dash of "Trắng - Xanh", never invents one
         return next((c for c in agreeing if "-" in (c.value or "") and not (c.value or "").isupper()
-                     and well_read(c)), chosen)
+                     and _read_well(c)), chosen)
     return chosen
 
 
@@ -587,6 +596,11 @@ def _as_printed(field: str, chosen: Candidate, agreeing: Sequence[Candidate]) ->
 #: one more page). An engine number's shape says little (4JH1049623 looks like a lost hyphen but is
 #: Isuzu's shape): two pages agreeing on a doubted shape beat one odd reading of a plain shape.
 _OK_WEIGHT: dict[str, float] = {"engine_number": 0.5}
+
+#: identifiers, re-read from their crops with a character whitelist: between equally supported
+#: readings, the one its crop confirmed wins before OCR confidence (free text is not ranked so: a
+#: crop agrees with the page on a short scrap like "IE" as readily as on "WAVE ALPHA")
+_IDENTIFIERS = ("plate_number", "chassis_number", "engine_number", "owner_id_number")
 
 #: identifiers with nothing to check them by but the pages' agreement: between equally supported
 #: readings, the most central one is chosen

@@ -15,7 +15,7 @@ from extract.record import (
     RUBBING_WHITELIST,
     Candidate,
     extract_record,
-    j_or_1_as_other_pages_read_it,
+    j_as_other_pages_read_it,
     pieced_vins,
     reconcile,
 )
@@ -184,15 +184,18 @@ def test_a_vins_i_or_1_is_read_as_j_only_where_other_pages_read_j() -> None:
     assert form.value == "RLH1F450XDY430872"
     rec = reconcile("chassis_number", [form, rubbing])
     assert rec.chosen is not None and rec.chosen.value == "RLHJF450XDY430872"
-    assert any("1→J where other pages read it so" in r for r in rec.chosen.checked.reasons)
+    assert any("1→J where other pages read J" in r for r in rec.chosen.checked.reasons)
     ones = _cand(3, "RLH1F450X0Y430872")  # the other page read 1: it stays 1
-    assert j_or_1_as_other_pages_read_it([form, ones])[0].value == "RLH1F450XDY430872"
+    assert j_as_other_pages_read_it([form, ones])[0].value == "RLH1F450XDY430872"
     # a valid VIN read with 1 for the plant's J: the check digit passes either way, two pages say J
     valid = _cand(2, "RL0LSFEG0M1478714")
     others = [_cand(1, "RL0LSFEG0MJ476714"), _cand(3, "SFEG0MJ478714")]
-    assert j_or_1_as_other_pages_read_it([valid, *others])[0].value == "RL0LSFEG0MJ478714"
+    assert j_as_other_pages_read_it([valid, *others])[0].value == "RL0LSFEG0MJ478714"
     tie = [valid, _cand(1, "RL0LSFEG0MJ476714"), _cand(3, "SFEG0M1478714")]  # one each way: it stays
-    assert j_or_1_as_other_pages_read_it(tie)[0].value == "RL0LSFEG0M1478714"
+    assert j_as_other_pages_read_it(tie)[0].value == "RL0LSFEG0M1478714"
+    # a J is never made a 1, however many pages misread it so
+    right = _cand(1, "RLHJA3903GY837326")
+    assert j_as_other_pages_read_it([right, _cand(2, "RLH1A3903GY837326"), _cand(3, "RLHIA3903GY837326")])[0] is right
 
 
 def test_a_strip_that_cannot_be_cut_out_falls_back_to_the_value_box(spec: DocTypeSpec,
