@@ -397,7 +397,7 @@ def j_as_other_pages_read_it(cands: Sequence[Candidate]) -> list[Candidate]:
     seed 10, letting pages outvote a J lost four right VINs).
     """
     out = list(cands)
-    heads = {(c.value or "")[:3] for c in cands if c.value and len(c.value) == 17}
+    heads = _vin_heads(cands)
     for k, c in enumerate(cands):
         if c.value is None or len(c.value) != 17:
             continue
@@ -412,6 +412,11 @@ def j_as_other_pages_read_it(cands: Sequence[Candidate]) -> list[Candidate]:
             why = f"chassis: {changes} where other pages read J (J and 1 weigh the same in the check digit)"
             out[k] = replace(c, checked=replace(c.checked, value=new, reasons=(*c.checked.reasons, why)))
     return out
+
+
+def _vin_heads(cands: Sequence[Candidate]) -> set[str]:
+    """The first three characters of every 17-character reading (a shorter reading beginning so is a VIN's head)."""
+    return {(c.value or "")[:3] for c in cands if c.value and len(c.value) == 17}
 
 
 def _vin_places(text: str, heads: set[str]) -> dict[int, str]:
@@ -437,10 +442,10 @@ def pieced_vins(cands: Sequence[Candidate], brand: str | None = None) -> list[Ca
     may make exactly one valid VIN (``RLHHA0802AY427719``). The brand's maker code (WMI)
     counts as one more reading of the first three characters. Every character was read
     somewhere and is at least half as well supported as the best at its place (see
-    :func:`_vin_votes`): nothing is invented. The VIN is taken only when exactly one combination passes; it
-    is doubted (a person confirms it), for the check digit lets one wrong combination in
-    11 pass. Nothing is changed when a page read a valid VIN outright (not only by cutting
-    a character off an 18-character read).
+    :func:`_vin_votes`): nothing is invented. The VIN is taken only when exactly one
+    combination passes; it is doubted (a person confirms it), for the check digit lets
+    one wrong combination in 11 pass. Nothing is changed when a page read a valid VIN
+    outright (not only by cutting a character off an 18-character read).
     """
     out = list(cands)
     full = [i for i, c in enumerate(cands) if c.value and len(c.value) == 17]
@@ -475,7 +480,7 @@ def _vin_votes(cands: Sequence[Candidate], brand: str | None) -> list[dict[str, 
     confidence (at least ``MIN_VOTE``), twice that when its crop re-read agreed; the
     brand's maker code weighs as a well-read reading of the first three characters.
     """
-    heads = {(c.value or "")[:3] for c in cands if c.value and len(c.value) == 17}
+    heads = _vin_heads(cands)
     votes: list[dict[str, float]] = [{} for _ in range(17)]
     for c in cands:
         weight = max(min(1.0, c.ocr), MIN_VOTE) * (1 + c.crop_agree)
@@ -525,14 +530,14 @@ def reconcile(field: str, cands: Sequence[Candidate], hints: Mapping[str, str | 
         else:
             groups.append([c])
     everyone = [(c.value or "", c.ocr) for c in valued if c.checked.ok]
-    groups.sort(key=lambda g: (sum(_support(field, c) for c in g), _centrality(field, g[0].value or "", everyone),
-                               max(c.cross_read() for c in g) if field in _IDENTIFIERS else (0, 0),
-                               max(c.rank() for c in g)), reverse=True)
+    groups.sort(key=lambda g: _standing(field, g, everyone), reverse=True)
     best = groups[0]
     # a full VIN over its suffix, a full date over a year
     # engine: with its hyphen; address: not a line cut short; a valid VIN before all
     longest = field in ("chassis_number", "owner_birth_date", "engine_number", "owner_address")
-    pool = [c for c in best if _read_well(c)] or best if field == "engine_number" else best  # a smudge makes a hyphen
+    pool = best
+    if field == "engine_number":  # a smudge reads as a hyphen too: only a well-read reading brings one
+        pool = [c for c in best if _read_well(c)] or best
     fullest = max(pool, key=lambda c: (is_valid_vin(c.value or ""), len(c.value or ""), c.rank()))
     chosen = fullest if longest else best[0]
     chosen = _as_printed(field, chosen, best)
@@ -546,6 +551,17 @@ def reconcile(field: str, cands: Sequence[Candidate], hints: Mapping[str, str | 
     support = max((len(g) for g in rivals), default=0)
     exact = max(0, sum(c.value == chosen.value for c in best) - 1)
     return Reconciled(chosen, len(best) - 1, disagree, tuple(cands), min(1.0, rival), support, exact)
+
+
+_Standing = tuple[float, float, tuple[int, int], tuple[int, int, int, float]]
+
+
+def _standing(field: str, group: Sequence[Candidate], everyone: Sequence[tuple[str, float]]) -> _Standing:
+    """How a group of agreeing readings ranks (higher wins): its support; for an engine number, how near
+    it is to all the readings; for an identifier, whether a crop confirmed it; its best reading."""
+    return (sum(_support(field, c) for c in group), _centrality(field, group[0].value or "", everyone),
+            max(c.cross_read() for c in group) if field in _IDENTIFIERS else (0, 0),
+            max(c.rank() for c in group))
 
 
 def _read_well(c: Candidate) -> bool:
