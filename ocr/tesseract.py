@@ -238,10 +238,15 @@ def _crop_for_reading(image: np.ndarray, bbox: BBox, pad: int) -> np.ndarray:
 
 
 def _crop_args(lang: str, whitelist: str | None, psm: int) -> list[str]:
-    args = ["-l", lang, "--psm", str(psm), "-c", "hocr_char_boxes=1"]
+    args = ["-l", lang, "--psm", str(psm)]
     if whitelist:
-        args += ["-c", f"tessedit_char_whitelist={whitelist}"]
+        args += ["-c", f"tessedit_char_whitelist={whitelist}", "-c", "hocr_char_boxes=1"]
     return args
+
+
+def _crop_output(whitelist: str | None) -> str:
+    """What a crop read writes: hOCR with character confidences under a whitelist (see :func:`hocr_words`)."""
+    return "hocr" if whitelist else "tsv"
 
 
 def _joined(words: Sequence[Word]) -> tuple[str, float]:
@@ -360,7 +365,7 @@ def read_crops(
         return []
     check_tesseract(lang)
     crops = (_crop_for_reading(image, bbox, pad) for image, bbox in boxes)
-    per_page = _words_per_image(crops, 300, _crop_args(lang, whitelist, psm), timeout, output="hocr")
+    per_page = _words_per_image(crops, 300, _crop_args(lang, whitelist, psm), timeout, output=_crop_output(whitelist))
     return [_joined(words) for words in per_page]
 
 
@@ -381,8 +386,12 @@ def read_crop(
     """
     check_tesseract(lang)
     crop = _crop_for_reading(image, bbox, pad)
-    out = _run_on_image(crop, [*_crop_args(lang, whitelist, psm), "hocr"], ("hocr",), dpi=300, timeout=timeout)
-    return _joined(hocr_words(out["hocr"].decode("utf-8", "replace")).get(0, []))
+    output = _crop_output(whitelist)
+    out = _run_on_image(crop, [*_crop_args(lang, whitelist, psm), output], (output,), dpi=300, timeout=timeout)
+    text = out[output].decode("utf-8", "replace")
+    if output == "hocr":
+        return _joined(hocr_words(text).get(0, []))
+    return _joined([w for _, w in _tsv_words(text)])
 
 
 def detect_orientation(image: np.ndarray, timeout: float, *, dpi: int = 150) -> tuple[int, float]:
