@@ -285,3 +285,13 @@ def test_doctype_spec_is_checked() -> None:
 def test_every_field_of_the_dictionary_has_a_known_normalizer(spec: DocTypeSpec) -> None:
     assert tuple(spec.fields) == FIELD_NAMES
     assert all(f.normalizer in NORMALIZERS for f in spec.fields.values())
+
+
+def test_a_vins_misread_maker_code_is_pieced_from_the_brand_read_on_the_page(spec: DocTypeSpec) -> None:
+    form = golden_pages("mau01")[0]
+    assert extract_record([form], spec=spec)["brand"].value == "HONDA"
+    misread = _copy_with_word(form, "RLHJC5217KYOOOOO1", "RLAJC5217KY000001")  # RLA: Mitsubishi's code
+    chassis = extract_record([misread], spec=spec)["chassis_number"]
+    assert chassis.value == "RLHJC5217KY000001" and chassis.needs_review  # read after the brand, and doubted
+    assert any("maker code of the brand HONDA" in r for r in chassis.reasons)
+    assert [r.raw for r in chassis.readings] == ["RLAJC5217KY000001"]  # the reviewer sees what was read
