@@ -422,15 +422,27 @@ def _vin_heads(cands: Sequence[Candidate]) -> set[str]:
 def _vin_places(text: str, heads: set[str]) -> dict[int, str]:
     """The VIN positions a reading covers, with its characters (I, O, Q as 1, 0, 0); none when not VIN-like.
 
-    A 17-character reading covers every position; a shorter one (8 or more) that begins
-    with a maker code, or as a whole VIN read on another page begins, is the VIN's head;
-    any other is the VIN's end.
+    A 17-character reading covers every position. Any other reading that begins with a
+    maker code, or as a whole VIN read on another page begins, covers the first
+    ``VIN_HEAD`` positions only (a character lost or read twice shifts the rest). A
+    reading of at most ``VIN_SUFFIX_MAX`` characters that does not is the VIN's end, as
+    certificates print it; a longer one is a VIN misread beyond placing.
     """
     text = text.translate(vin_mod.NO_IOQ)
-    if not 8 <= len(text) <= 17:
-        return {}
-    start = 0 if len(text) == 17 or text[:3] in heads or vin_facts.brand_for_wmi(text) else 17 - len(text)
-    return {start + k: ch for k, ch in enumerate(text)}
+    if len(text) == 17:
+        return dict(enumerate(text))
+    if len(text) >= VIN_HEAD and (text[:3] in heads or vin_facts.brand_for_wmi(text)):
+        return dict(enumerate(text[:VIN_HEAD]))
+    if 8 <= len(text) <= VIN_SUFFIX_MAX:
+        return {17 - len(text) + k: ch for k, ch in enumerate(text)}
+    return {}
+
+
+#: how much of a VIN's start a reading of another length is trusted with (the maker code and what
+#: precedes the 12 characters a certificate prints)
+VIN_HEAD = 5
+#: the longest VIN suffix a certificate prints (``C630CY645859``)
+VIN_SUFFIX_MAX = 12
 
 
 def pieced_vins(cands: Sequence[Candidate], brand: str | None = None) -> list[Candidate]:
@@ -448,7 +460,8 @@ def pieced_vins(cands: Sequence[Candidate], brand: str | None = None) -> list[Ca
     outright (not only by cutting a character off an 18-character read).
     """
     out = list(cands)
-    full = [i for i, c in enumerate(cands) if c.value and len(c.value) == 17]
+    heads = _vin_heads(cands)
+    full = [i for i, c in enumerate(cands) if 0 in _vin_places(c.value or "", heads)]
     if not full or any(is_valid_vin(c.value or "") and c.checked.ok for c in cands):
         return out
     votes = _vin_votes(cands, brand)
@@ -461,7 +474,7 @@ def pieced_vins(cands: Sequence[Candidate], brand: str | None = None) -> list[Ca
     why = f"chassis: VIN pieced from the readings of pages {', '.join(map(str, pages))} by its check digit"
     if brand and vin[:3] != (c.value or "")[:3] and vin_facts.brand_for_wmi(vin) is not None:
         why += f" and the maker code of the brand {brand}"
-    corrections = c.checked.corrections + sum(a != b for a, b in zip(vin, c.value or "", strict=True))
+    corrections = c.checked.corrections + Levenshtein.distance(vin, c.value or "")
     out[i] = replace(c, checked=Checked(vin, (why,), corrections, doubt=True),
                      ocr=min(x.ocr for x in cands if x.value))
     return out

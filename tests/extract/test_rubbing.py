@@ -189,9 +189,9 @@ def test_a_vins_i_or_1_is_read_as_j_only_where_other_pages_read_j() -> None:
     assert j_as_other_pages_read_it([form, ones])[0].value == "RLH1F450XDY430872"
     # a valid VIN read with 1 for the plant's J: the check digit passes either way, two pages say J
     valid = _cand(2, "RL0LSFEG0M1478714")
-    others = [_cand(1, "RL0LSFEG0MJ476714"), _cand(3, "SFEG0MJ478714")]
+    others = [_cand(1, "RL0LSFEG0MJ476714"), _cand(3, "FEG0MJ478714")]
     assert j_as_other_pages_read_it([valid, *others])[0].value == "RL0LSFEG0MJ478714"
-    tie = [valid, _cand(1, "RL0LSFEG0MJ476714"), _cand(3, "SFEG0M1478714")]  # one each way: it stays
+    tie = [valid, _cand(1, "RL0LSFEG0MJ476714"), _cand(3, "FEG0M1478714")]  # one each way: it stays
     assert j_as_other_pages_read_it(tie)[0].value == "RL0LSFEG0M1478714"
     # a J is never made a 1, however many pages misread it so
     right = _cand(1, "RLHJA3903GY837326")
@@ -249,3 +249,13 @@ def test_of_three_engine_numbers_read_three_ways_the_one_nearest_the_others_wins
     # two readings are as near each other: the better read wins
     rec = reconcile("engine_number", readings[1:])
     assert rec.chosen is not None and rec.chosen.value == "JFB58E-2264287"
+
+
+def test_a_vin_read_a_character_too_long_lends_only_its_start_to_the_certificates_end() -> None:
+    form = _cand(1, "RLHJFES304PY075720", 0.84)  # the 6 read as "ES": everything after it shifted
+    card = _cand(2, "6304PY075720")
+    assert [c.value for c in pieced_vins([form, card])] == ["RLHJF6304PY075720", "6304PY075720"]
+    # a mangled 15-character reading that starts with no maker code is placed nowhere
+    mangled = _cand(3, "LHJF6303SY60728", 0.9)
+    assert pieced_vins([_cand(1, "RLHJF63903SY607287", 0.05), _cand(2, "6303SY607287"), mangled])[0].value == (
+        "RLHJF6303SY607287")
