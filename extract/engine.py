@@ -12,6 +12,7 @@ import re
 
 from extract.checked import Checked, reject
 from extract.confusions import DIGITS, fit, upper_compact
+from sohoa.domain.engines import model_code_shape
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +25,13 @@ SHAPE = re.compile(r"^[A-Z0-9]{2,7}E?-?\d{5,8}$")
 RUN_TOGETHER = re.compile(r"^[A-Z0-9]{1,4}[A-Z]\d{7}$")
 
 
-def normalize(raw: str) -> Checked:
-    """Canonical engine number, or no value when nothing like one was read."""
+def normalize(raw: str, brand: str | None = None) -> Checked:
+    """Canonical engine number, or no value when nothing like one was read.
+
+    With the brand read on the papers, a model code that breaks the maker's shape
+    (:mod:`sohoa.domain.engines`) is doubted: Honda's ``JF58E`` read as ``JFB8E`` or
+    ``JFS58E``. Only an O where the shape has a digit is mended (``HAO8E`` → ``HA08E``).
+    """
     text = re.sub(r"-+", "-", upper_compact(raw, keep="-")).strip("-")
     if len(text.replace("-", "")) < 5:
         return reject("no engine number read")
@@ -41,4 +47,19 @@ def normalize(raw: str) -> Checked:
     if RUN_TOGETHER.match(text):
         return Checked(text, (*reasons, "engine: prefix and serial run together (hyphen lost?)"), corrections,
                        doubt=True)
-    return Checked(text, tuple(reasons), corrections)
+    return _maker_shape(Checked(text, tuple(reasons), corrections), brand)
+
+
+def _maker_shape(checked: Checked, brand: str | None) -> Checked:
+    """``checked`` with its model code held to the brand's shape: an O at a digit's place mended, else doubted."""
+    shape = model_code_shape(brand)
+    text = checked.value or ""
+    head, hyphen, tail = text.partition("-")
+    if shape is None or not hyphen or not head.endswith("E") or len(head) not in (5, 6) or shape.fullmatch(head):
+        return checked
+    mended = head[:2] + head[2:4].replace("O", "0") + head[4:]
+    if shape.fullmatch(mended):
+        why = f"engine: O read as 0 in {brand}'s model code"
+        return Checked(f"{mended}-{tail}", (*checked.reasons, why), checked.corrections + 1, checked.doubt)
+    why = f"engine: model code {head} is not {brand}'s shape (two letters, two digits, E)"
+    return Checked(text, (*checked.reasons, why), checked.corrections, doubt=True)

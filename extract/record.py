@@ -24,6 +24,7 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from extract import confidence as conf_mod
+from extract import engine as engine_mod
 from extract import mrz
 from extract import plate as plate_mod
 from extract import vin as vin_mod
@@ -140,6 +141,8 @@ class _Reader:
     def normalize(self, field: FieldSpec, raw: str) -> Checked:
         if field.normalizer == "plate":
             return plate_mod.normalize(raw, _vehicle_class(self.hints))
+        if field.normalizer == "engine":
+            return engine_mod.normalize(raw, self.hints.get("brand"))
         return normalize(field.normalizer, raw)
 
     def request(self, read: ValueRead, field: FieldSpec, page: Page) -> CropRequest | None:
@@ -735,8 +738,9 @@ def extract_with_evidence(pages: Sequence[Page], *, spec: DocTypeSpec, reread: C
     threshold = get_settings().review_threshold if threshold is None else threshold
     typed = [classify(p, spec) for p in pages]
     reads = {p.index: read_fields(p, spec, p.page_type) for p in typed}
-    # the plate last (its grammar depends on the vehicle type), the chassis after the brand (its maker code)
-    order = sorted(spec.fields.values(), key=lambda f: (f.normalizer == "plate", f.name == "chassis_number"))
+    # the plate last (its grammar depends on the vehicle type), the chassis and engine numbers after the
+    # brand (its maker code, its engine codes' shape)
+    order = sorted(spec.fields.values(), key=lambda f: (f.normalizer == "plate", f.normalizer in ("chassis", "engine")))
     hints: dict[str, str | None] = {}
     rubbings = frozenset(name for name, pt in spec.page_types.items() if pt.group == "rubbing")
     reader = _Reader(reread, images, hints, rubbings)

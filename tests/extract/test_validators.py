@@ -130,6 +130,24 @@ def test_engine(raw: str, value: str, doubt: bool) -> None:
     assert got.value == value and got.doubt is doubt
 
 
+@pytest.mark.parametrize(
+    ("raw", "brand", "value", "doubt"),
+    [
+        ("JF58E-0370574", "HONDA", "JF58E-0370574", False),
+        ("JFB8E-0370574", "HONDA", "JFB8E-0370574", True),  # a letter where Honda's code has a digit
+        ("JFS58E-0370574", "HONDA", "JFS58E-0370574", True),  # a character read twice
+        ("HAO8E-3986155", "HONDA", "HA08E-3986155", False),  # O at a digit's place is a zero
+        ("L15Z-7172267", "HONDA", "L15Z-7172267", False),  # a car engine's code: not checked
+        ("JFB8E-0370574", "YAMAHA", "JFB8E-0370574", False),  # no shape known for the maker
+        ("JFB8E-0370574", None, "JFB8E-0370574", False),
+    ],
+)
+def test_engine_model_code_follows_the_makers_shape(raw: str, brand: str | None, value: str, doubt: bool) -> None:
+    got = engine.normalize(raw, brand)
+    assert got.value == value and got.doubt is doubt
+    assert bool(got.corrections) is (raw != value)
+
+
 # --- ID numbers ------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("raw", "value", "doubt"),
