@@ -273,13 +273,18 @@ def _words_per_image(images: Iterable[np.ndarray], dpi: int, args: list[str], ti
         listing.write_text("\n".join(names) + "\n", encoding="utf-8")
         _exec([str(listing), str(base), "--dpi", str(dpi), *args, output], timeout)
         text = base.with_suffix(f".{output}").read_text(encoding="utf-8", errors="replace")
-    if output == "hocr":
-        per_page = hocr_words(text)
-    else:
-        per_page = {}
-        for (page, *_), word in _tsv_words(text):
-            per_page.setdefault(page - 1, []).append(word)
+    per_page = _words_by_page(text, output)
     return [per_page.get(i, []) for i in range(len(names))]
+
+
+def _words_by_page(text: str, output: str) -> dict[int, list[Word]]:
+    """The words of Tesseract's ``output`` ("tsv" or "hocr") by page index from 0."""
+    if output == "hocr":
+        return hocr_words(text)
+    per_page: dict[int, list[Word]] = {}
+    for (page, *_), word in _tsv_words(text):
+        per_page.setdefault(page - 1, []).append(word)
+    return per_page
 
 
 class _HocrWords(HTMLParser):
@@ -388,10 +393,7 @@ def read_crop(
     crop = _crop_for_reading(image, bbox, pad)
     output = _crop_output(whitelist)
     out = _run_on_image(crop, [*_crop_args(lang, whitelist, psm), output], (output,), dpi=300, timeout=timeout)
-    text = out[output].decode("utf-8", "replace")
-    if output == "hocr":
-        return _joined(hocr_words(text).get(0, []))
-    return _joined([w for _, w in _tsv_words(text)])
+    return _joined(_words_by_page(out[output].decode("utf-8", "replace"), output).get(0, []))
 
 
 def detect_orientation(image: np.ndarray, timeout: float, *, dpi: int = 150) -> tuple[int, float]:
