@@ -259,3 +259,13 @@ def test_a_vin_read_a_character_too_long_lends_only_its_start_to_the_certificate
     mangled = _cand(3, "LHJF6303SY60728", 0.9)
     assert pieced_vins([_cand(1, "RLHJF63903SY607287", 0.05), _cand(2, "6303SY607287"), mangled])[0].value == (
         "RLHJF6303SY607287")
+
+
+def test_an_engine_numbers_hyphen_comes_only_from_a_well_read_reading() -> None:
+    plain = [_engine(1, "4A91079336", 0.91, crop_agree=True), _engine(3, "4A91079336", 0.90)]
+    smudged = _engine(2, "4A910-79336", 0.86, crop_disagree=True)  # a smudge read as a hyphen
+    rec = reconcile("engine_number", [*plain, smudged])
+    assert rec.chosen is not None and rec.chosen.value == "4A91079336" and rec.agree == 2
+    printed = _engine(2, "JA39E-1196071", 0.86)  # OCR loses a printed hyphen, never the other way
+    rec = reconcile("engine_number", [_engine(1, "JA39E1196071", 0.91), printed])
+    assert rec.chosen is not None and rec.chosen.value == "JA39E-1196071"
