@@ -401,10 +401,11 @@ def j_as_other_pages_read_it(cands: Sequence[Candidate]) -> list[Candidate]:
     """
     out = list(cands)
     heads = _vin_heads(cands)
+    places = [_vin_places(o.value or "", heads) for o in cands]  # each reading placed once
     for k, c in enumerate(cands):
         if c.value is None or len(c.value) != 17:
             continue
-        others = [_vin_places(o.value or "", heads) for o in cands if o.page != c.page]
+        others = [p for o, p in zip(cands, places, strict=True) if o.page != c.page]
         value = list(c.value)
         for i, ch in enumerate(c.value):
             votes = [o[i] for o in others if i in o]
@@ -467,7 +468,7 @@ def pieced_vins(cands: Sequence[Candidate], brand: str | None = None) -> list[Ca
     full = [i for i, c in enumerate(cands) if 0 in _vin_places(c.value or "", heads)]
     if not full or any(is_valid_vin(c.value or "") and c.checked.ok for c in cands):
         return out
-    votes = _vin_votes(cands, brand)
+    votes = _vin_votes(cands, brand, heads)
     vin = _best_supported_vin(votes)
     if vin is None or any(c.value == vin for c in cands):  # a page read it so: nothing to piece
         return out
@@ -489,14 +490,14 @@ MAX_VIN_COMBINATIONS = 4096
 MIN_VOTE = 0.05
 
 
-def _vin_votes(cands: Sequence[Candidate], brand: str | None) -> list[dict[str, float]]:
+def _vin_votes(cands: Sequence[Candidate], brand: str | None, heads: set[str]) -> list[dict[str, float]]:
     """Per VIN position, the characters the readings hold there, each weighed by how well it was read.
 
-    Readings are placed by :func:`_vin_places`. A reading weighs its OCR
-    confidence (at least ``MIN_VOTE``), twice that when its crop re-read agreed; the
-    brand's maker code weighs as a well-read reading of the first three characters.
+    Readings are placed by :func:`_vin_places` (``heads``: :func:`_vin_heads` of ``cands``).
+    A reading weighs its OCR confidence (at least ``MIN_VOTE``), twice that when its crop
+    re-read agreed; the brand's maker code weighs as a well-read reading of the first
+    three characters.
     """
-    heads = _vin_heads(cands)
     votes: list[dict[str, float]] = [{} for _ in range(17)]
     for c in cands:
         weight = max(min(1.0, c.ocr), MIN_VOTE) * (1 + c.crop_agree)
