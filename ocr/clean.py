@@ -4,9 +4,10 @@ Every step is sized by the page's resolution so that thin Vietnamese diacritics
 (the dot of ệ, the hook of ở, the tilde of ữ) survive: the background is
 estimated with a window far larger than any glyph, and noise is only filtered
 where it was measured on the paper. The result is greyscale on white paper;
-binarization (Sauvola) is available but not used by default, because measured
-on our pages Tesseract reads the normalized greyscale at an equal or lower CER
-(its own binarizer then sees clean paper).
+binarization (Sauvola) is not used by default, because measured on our pages
+Tesseract reads the normalized greyscale at an equal or lower CER (its own
+binarizer then sees clean paper). Where it does not, the read stage reads the
+page a second time binarized (``ocr.prepare.read_best``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from sohoa.model import PageWork
 
 log = logging.getLogger(__name__)
 
-BINARIZE = False  # measured: see module docstring and tests/ocr/test_clean.py
+BINARIZE = False  # measured: see module docstring and tests/ocr/test_clean.py; weak pages: ocr.prepare
 REMOVE_LEADERS = True
 NOISE_SIGMA = 8.0  # estimated paper noise (grey levels) above which the page is denoised (measured)
 LEADER_MIN_DOTS = 5  # dots in a row that make a leader line (an ellipsis has 3)
