@@ -56,24 +56,43 @@ def _date(parts: list[str]) -> dt.date | None:
         return None
 
 
+#: a date printed in full, then something that is not part of it ("28/08/1995 ˆ m": a smudge)
+_DATE_THEN = re.compile(r"^\W*(\d{1,2}[/\-.]\d{1,2}[/\-.]\d{4})(?=\s)\s+(.*)$")
+
+
+def _parts_or_trailed(raw: str) -> tuple[list[str], int, bool] | None:
+    """The date's parts and corrections; failing that, those of a clean date with marks after it
+    (the third item says they were cut)."""
+    got = _parts(raw)
+    if got is not None and got[0]:
+        return (*got, False)
+    m = _DATE_THEN.match(fold(raw))
+    if m is None or re.search(r"\d", m.group(2)):
+        return None  # digits after the date may belong to it: nothing is cut
+    got = _parts(m.group(1))
+    return (*got, True) if got else None
+
+
 def normalize(raw: str, *, year_only_ok: bool = False) -> Checked:
     """ISO ``YYYY-MM-DD`` (or ``YYYY`` when ``year_only_ok`` and only a year is printed)."""
-    got = _parts(raw)
-    if got is None or not got[0]:
+    got = _parts_or_trailed(raw)
+    if got is None:
         return reject("no date read")
-    parts, corrections = got
-    reasons = (f"date: {corrections} character(s) read as digits or separators",) if corrections else ()
+    parts, corrections, cut = got
+    reasons = [f"date: {corrections} character(s) read as digits or separators"] if corrections else []
+    reasons += ["date: marks after the date were left out"] if cut else []
+    corrections += cut  # a cut counts as a correction: the calibration weighs it like one
     if year_only_ok and len(parts) == 1 and len(parts[0]) == 4:
         year = int(parts[0])
         if MIN_YEAR <= year <= MAX_YEAR:
-            return Checked(parts[0], reasons, corrections)
+            return Checked(parts[0], tuple(reasons), corrections)
         return reject("date: year out of range")
     day = _date(parts)
     if day is None:
         return reject("date: not a valid dd/mm/yyyy date")
     if not MIN_YEAR <= day.year <= MAX_YEAR:
         return reject("date: year out of range")
-    return Checked(day.isoformat(), reasons, corrections)
+    return Checked(day.isoformat(), tuple(reasons), corrections)
 
 
 def normalize_birth(raw: str) -> Checked:

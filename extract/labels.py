@@ -34,7 +34,9 @@ _EDGE = ".…:_·;,'\"`~|"
 SHORT = 3  # labels this short (folded) match only at the start of a line
 BELOW = 4.5  # how far under a label (in label heights) a value may stand on cards and rubbings
 BAND = 0.85  # half-height of the value band around the label's centre, in label heights
+ROW = 0.5  # a label this near the row's centre (in label heights) is on the row
 GAP = 5.0  # a horizontal gap this wide (in label heights) ends a value
+GLOSS_WORDS = 5  # the English half of a bilingual label is at most this long ("/ Place of residence:")
 COMPACT = 5  # labels this long without their spaces are also looked for run together into one word
 
 
@@ -346,9 +348,25 @@ def _rows(cands: list[Token], h: float) -> list[list[Token]]:
     return rows
 
 
-def _next_label_x(x: int, cy: float, hits: Sequence[LabelHit], h: int, default: int) -> int:
-    """Left edge of the nearest label right of ``x`` on the row at ``cy``."""
-    xs = [o.bbox.x0 for o in hits if o.bbox.x0 > x and abs(_cy(o.bbox) - cy) < h]
+def _next_label_x(x: int, cy: float, hits: Sequence[LabelHit], h: int, default: int,
+                  row: Sequence[Token] | None = None) -> int:
+    """Left edge of the nearest label right of ``x`` on the row at ``cy``.
+
+    Without ``row`` a label within one label height of ``cy`` counts. With ``row`` (the
+    words Tesseract put on the label's line) a label that near counts only where no word
+    of the row runs across its left edge: the next row of a card stands about one height
+    below, and its labels do not end this row's value ("Ngày sinh / … 07/03/1965" over
+    "Giới tính … Quốc tịch"), while a column of labels still does where this row's own
+    label is too damaged to be found ("Nâu ung ích" beside "Dung tích" under "Số loại").
+    """
+    def counts(o: LabelHit) -> bool:
+        dy = abs(_cy(o.bbox) - cy)
+        if row is None or dy < ROW * h:
+            return dy < h
+        inside = h / 4
+        return dy < h and not any(t.bbox.x0 + inside < o.bbox.x0 < t.bbox.x1 - inside for t in row)
+
+    xs = [o.bbox.x0 for o in hits if o.bbox.x0 > x and counts(o)]
     return min(xs) if xs else default
 
 
@@ -381,6 +399,22 @@ def _below_words(hit: LabelHit, tokens: Sequence[Token], taken: set[int], h: int
     row = sorted(_rows(below, h)[0], key=lambda t: t.bbox.x0)
     stop = _next_label_x(row[0].bbox.x0, _cy(row[0].bbox), hits, h, 10**9)
     return [t for t in row if t.bbox.x0 < stop]
+
+
+def _after_gloss(words: list[Token]) -> list[Token]:
+    """The value without the English half of a bilingual label that OCR damaged past matching.
+
+    "Ngày sinh / Date of bịt: 05/10/1980" matches only "Ngày sinh"; the words from the
+    "/" to the first one ending in ":" are the rest of the label, not the value, when
+    they are words of letters ("/JÑ@O@NDA... Sðloại:" is a damaged value and the next label).
+    """
+    if not words or not words[0].text.startswith("/"):
+        return words
+    for i, t in enumerate(words[: GLOSS_WORDS + 1]):
+        if t.text.endswith(":"):
+            gloss = [w.text.strip("/:.,()") for w in words[: i + 1]]
+            return words[i + 1 :] if all(g.isalpha() for g in gloss if g) else words
+    return words
 
 
 def _until_gap(words: list[Token], gap: float) -> list[Token]:
@@ -440,14 +474,15 @@ def read_value(hit: LabelHit, field: FieldSpec, tokens: Sequence[Token], hits: S
                page: Page, *, below: bool = False) -> ValueRead:
     """The value beside one label: right on the same row, else (``below``) the row under it."""
     h = _height(hit, tokens)
-    x_end = _next_label_x(hit.bbox.x1 - 2, _cy(hit.bbox), [o for o in hits if o is not hit], h, page.width)
+    row = [t for t in tokens if t.line == hit.line]
+    x_end = _next_label_x(hit.bbox.x1 - 2, _cy(hit.bbox), [o for o in hits if o is not hit], h, page.width, row)
     taken = {t for o in hits for t in o.tokens}
     words = right_words = _right_words(hit, tokens, taken, h, x_end)
     if not any(_PART.search(t.text) for t in words):
         words = right_words = []  # only punctuation beside the label
     if not words and not hit.rest and below:
         words = _below_words(hit, tokens, taken, h, hits)
-    words = _until_gap(sorted(words, key=lambda t: t.bbox.x0), GAP * h)
+    words = _until_gap(_after_gloss(sorted(words, key=lambda t: t.bbox.x0)), GAP * h)
     if field.multiline and words:
         words = _continuation(words, hit, tokens, taken, hits, h, x_end)
     words = words[: field.max_words]

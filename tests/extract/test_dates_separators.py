@@ -54,3 +54,16 @@ def test_a_birth_year_alone_is_kept_but_doubted() -> None:
     assert got.value == "1985"
     assert got.doubt
     assert normalize("1985").value is None  # a plain date field wants the whole date
+
+
+@pytest.mark.parametrize("raw", ["28/08/1995 ˆ m", "28/08/1995 m..", "28.08.1995 ~x"])
+def test_marks_after_a_clean_date_are_left_out_and_counted(raw: str) -> None:
+    got = normalize_birth(raw)
+    assert got.value == "1995-08-28"
+    assert got.corrections == 1
+    assert "date: marks after the date were left out" in got.reasons
+
+
+@pytest.mark.parametrize("raw", ["28/08/1995 5", "28/08/1995 12a", "2B/08/1995 x"])
+def test_nothing_is_cut_where_digits_follow_or_the_date_itself_is_damaged(raw: str) -> None:
+    assert normalize_birth(raw).value is None
