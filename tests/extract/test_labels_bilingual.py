@@ -5,25 +5,18 @@ from __future__ import annotations
 
 from extract.labels import read_fields
 from sohoa.doctypes import DocTypeSpec
-from sohoa.model import BBox, Block, Line, Page, Word
+from sohoa.model import Line, Page
+from tests.extract.pages import line_of, page_of
 
 H = 41  # box height of a word on a 200 DPI card: rows stand ~1 height apart
 
 
 def _line(y: int, words: list[tuple[int, int, str]]) -> Line:
-    ws = tuple(Word(text=t, bbox=BBox(x0=x0, y0=y, x1=x1, y1=y + H), confidence=0.9) for x0, x1, t in words)
-    box = ws[0].bbox
-    for w in ws[1:]:
-        box = box.union(w.bbox)
-    return Line(bbox=box, words=ws)
+    return line_of([(x0, y, x1, y + H, t) for x0, x1, t in words])
 
 
 def _card(lines: list[Line]) -> Page:
-    box = lines[0].bbox
-    for ln in lines[1:]:
-        box = box.union(ln.bbox)
-    return Page(dossier_id="t", index=4, width=1654, height=1169, dpi=200, sha256="0" * 64,
-                blocks=(Block(bbox=box, lines=tuple(lines)),), page_type="id_card")
+    return page_of(lines, page_type="id_card", index=4, width=1654, height=1169, dpi=200)
 
 
 def test_a_damaged_english_label_half_is_not_taken_for_the_value(spec: DocTypeSpec) -> None:

@@ -4,27 +4,17 @@ from __future__ import annotations
 
 from extract.labels import find_labels, page_tokens, read_fields
 from sohoa.doctypes import DocTypeSpec
-from sohoa.model import BBox, Block, Line, Page, Word
+from sohoa.model import Page
+from tests.extract.pages import line_of, page_of
 
 CHAR_W, H = 19, 34
 
 
 def _page(rows: list[list[tuple[int, str]]]) -> Page:
     """A form page whose OCR lines are ``rows`` of (x, text), one line every 80 px."""
-    lines = []
-    for n, row in enumerate(rows):
-        y = 400 + 80 * n
-        ws = tuple(Word(text=t, bbox=BBox(x0=x, y0=y, x1=x + CHAR_W * len(t), y1=y + H), confidence=0.9)
-                   for x, t in row)
-        box = ws[0].bbox
-        for w in ws[1:]:
-            box = box.union(w.bbox)
-        lines.append(Line(bbox=box, words=ws))
-    box = lines[0].bbox
-    for ln in lines[1:]:
-        box = box.union(ln.bbox)
-    return Page(dossier_id="t", index=1, width=2480, height=3508, dpi=300, sha256="0" * 64,
-                blocks=(Block(bbox=box, lines=tuple(lines)),), page_type="declaration_form_tt79")
+    lines = [line_of([(x, 400 + 80 * n, x + CHAR_W * len(t), 400 + 80 * n + H, t) for x, t in row])
+             for n, row in enumerate(rows)]
+    return page_of(lines, page_type="declaration_form_tt79")
 
 
 def test_run_together_labels_are_found_with_their_values(spec: DocTypeSpec) -> None:
