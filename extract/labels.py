@@ -374,12 +374,15 @@ def _free(t: Token, taken: set[int]) -> bool:
     return t.index not in taken and not _LEADER_ONLY.match(t.text)
 
 
-def _right_words(hit: LabelHit, tokens: Sequence[Token], taken: set[int], h: int, x_end: int) -> list[Token]:
+def _right_words(hit: LabelHit, tokens: Sequence[Token], row: Sequence[Token], taken: set[int], h: int,
+                 x_end: int) -> list[Token]:
+    """The words right of the label up to ``x_end``: those Tesseract put on its line (``row``), else the
+    nearest row of words within the label's band."""
     cy = _cy(hit.bbox)
     right = [t for t in tokens if _free(t, taken) and abs(_cy(t.bbox) - cy) <= BAND * h
              and hit.bbox.x1 - 2 <= (t.bbox.x0 + t.bbox.x1) / 2 < x_end]
     # words Tesseract put on the label's own line are the value (its lines follow a residual skew)
-    same = [t for t in tokens if t.line == hit.line and t.index not in taken and not _LEADER_ONLY.match(t.text)
+    same = [t for t in row if t.index not in taken and not _LEADER_ONLY.match(t.text)
             and t.bbox.x0 >= hit.bbox.x1 - 2 and t.bbox.x0 < x_end]
     if same:
         return same
@@ -477,7 +480,7 @@ def read_value(hit: LabelHit, field: FieldSpec, tokens: Sequence[Token], hits: S
     row = [t for t in tokens if t.line == hit.line]
     x_end = _next_label_x(hit.bbox.x1 - 2, _cy(hit.bbox), [o for o in hits if o is not hit], h, page.width, row)
     taken = {t for o in hits for t in o.tokens}
-    words = right_words = _right_words(hit, tokens, taken, h, x_end)
+    words = right_words = _right_words(hit, tokens, row, taken, h, x_end)
     if not any(_PART.search(t.text) for t in words):
         words = right_words = []  # only punctuation beside the label
     if not words and not hit.rest and below:

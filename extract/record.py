@@ -465,10 +465,11 @@ def pieced_vins(cands: Sequence[Candidate], brand: str | None = None) -> list[Ca
     """
     out = list(cands)
     heads = _vin_heads(cands)
-    full = [i for i, c in enumerate(cands) if 0 in _vin_places(c.value or "", heads)]
+    places = [_vin_places(c.value or "", heads) for c in cands]  # each reading placed once
+    full = [i for i, p in enumerate(places) if 0 in p]
     if not full or any(is_valid_vin(c.value or "") and c.checked.ok for c in cands):
         return out
-    votes = _vin_votes(cands, brand, heads)
+    votes = _vin_votes(cands, places, brand)
     vin = _best_supported_vin(votes)
     if vin is None or any(c.value == vin for c in cands):  # a page read it so: nothing to piece
         return out
@@ -490,18 +491,18 @@ MAX_VIN_COMBINATIONS = 4096
 MIN_VOTE = 0.05
 
 
-def _vin_votes(cands: Sequence[Candidate], brand: str | None, heads: set[str]) -> list[dict[str, float]]:
+def _vin_votes(cands: Sequence[Candidate], places: Sequence[Mapping[int, str]],
+               brand: str | None) -> list[dict[str, float]]:
     """Per VIN position, the characters the readings hold there, each weighed by how well it was read.
 
-    Readings are placed by :func:`_vin_places` (``heads``: :func:`_vin_heads` of ``cands``).
-    A reading weighs its OCR confidence (at least ``MIN_VOTE``), twice that when its crop
-    re-read agreed; the brand's maker code weighs as a well-read reading of the first
-    three characters.
+    ``places`` are the readings placed by :func:`_vin_places`, one per candidate. A reading
+    weighs its OCR confidence (at least ``MIN_VOTE``), twice that when its crop re-read
+    agreed; the brand's maker code weighs as a well-read reading of the first three characters.
     """
     votes: list[dict[str, float]] = [{} for _ in range(17)]
-    for c in cands:
+    for c, placed in zip(cands, places, strict=True):
         weight = max(min(1.0, c.ocr), MIN_VOTE) * (1 + c.crop_agree)
-        for k, ch in _vin_places(c.value or "", heads).items():
+        for k, ch in placed.items():
             votes[k][ch] = votes[k].get(ch, 0.0) + weight
     for code in _brand_wmis(brand):
         for k, ch in enumerate(code):

@@ -298,7 +298,8 @@ class _HocrWords(HTMLParser):
         self._depth = 0  # open elements inside the current word (0: not in a word)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        kind, title = dict(attrs).get("class"), dict(attrs).get("title") or ""
+        named = dict(attrs)
+        kind, title = named.get("class"), named.get("title") or ""
         if self._depth:
             self._depth += 1
             if kind == "ocrx_cinfo":
